@@ -1,0 +1,50 @@
+"""Sentence spans in normalised text, so every citation can point at one exact sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? 。 ; (or a line break) when what follows starts a new sentence.
+# Abbreviations common in bulletins do not end one.
+_ABBREV = re.compile(r"(?:\b(?:No|Art|Nos|Mr|Mrs|Ms|Dr|St|Co|Ltd|Inc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc|vs|U\.S|U\.K|E\.U)\.)$")
+_END = re.compile(r"(?:[.!?。]+[\"'”’)]*)(?=\s+|[A-Z“\"])|\n+|;\s*(?=\n)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its text is exactly ``doc_text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Split ``text`` into sentences with spans; ``offset`` is added to every span."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        piece = text[start:end]
+        if m.group(0).startswith(".") and _ABBREV.search(text[max(0, start):m.start() + 1]):
+            continue
+        # "40%.China" — a missing space after a full stop still ends a sentence before a capital.
+        _add(out, text, start, end, offset)
+        start = end
+        del piece
+    _add(out, text, start, len(text), offset)
+    return out
+
+
+def _add(out: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
+    raw = text[start:end]
+    lead = len(raw) - len(raw.lstrip())
+    trail = len(raw) - len(raw.rstrip())
+    s, e = start + lead, end - trail
+    body = text[s:e]
+    # A lone separator such as "; " is not a sentence.
+    if e > s and any(ch.isalnum() for ch in body):
+        if body[:1] in ";,":
+            s += 1 + (len(body[1:]) - len(body[1:].lstrip()))
+        out.append(Sentence(text[s:e], s + offset, e + offset))
