@@ -229,7 +229,7 @@ def _pattern() -> re.Pattern[str]:
     for alias in aliases:
         body = re.escape(alias).replace(r"\ ", r"\s+")
         parts.append(body if alias in _CASE_SENSITIVE else f"(?i:{body})")
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])")
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w$])")
 
 
 def canonical(name: str) -> str | None:
