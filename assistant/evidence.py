@@ -1,0 +1,106 @@
+"""Sentence-level evidence: which sentences of the retrieved passages answer the question, and how well.
+
+Sentence vectors are cached by text, so a sentence is embedded once per process however often
+it is retrieved; that keeps answering well under the latency budget.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from assistant.records import Passage
+from corpus.sentences import Sentence, split_sentences
+from index.embedder import Embedder
+
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "by", "with", "from", "at", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does", "did", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "has", "have", "had", "i", "me", "my", "we", "our", "you", "your", "he", "she", "they", "them", "their", "there", "here", "not", "no", "yes", "if", "then", "than", "so", "about", "into", "over", "under", "after", "before", "between", "through", "during", "up", "down", "out", "off", "again", "further", "once", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "only", "own", "same", "too", "very", "s", "t", "just", "don", "now", "get", "got", "tell", "please", "give"]
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning, lightly stemmed so 'signed' meets 'signing'."""
+    return {_stem(w) for w in re.findall(r"[a-z0-9$%]+", text.lower()) if w not in STOPWORDS and len(w) > 1}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence from a passage and how strongly it matches the question."""
+
+    sentence: Sentence
+    passage: Passage
+    similarity: float
+    overlap: float
+
+    @property
+    def score(self) -> float:
+        return 0.75 * self.similarity + 0.25 * self.overlap
+
+
+class SentenceScorer:
+    """Scores candidate sentences against a question with the embedder plus word overlap."""
+
+    def __init__(self, embedder: Embedder, cache_size: int = 20000) -> None:
+        self.embedder = embedder
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._size = cache_size
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            fresh = self.embedder.embed(missing)
+            with self._lock:
+                for t, v in zip(missing, fresh, strict=True):
+                    self._cache[t] = v
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return [self._cache[t] for t in texts]
+
+    def score(self, question: str, passages: list[Passage], doc_texts: dict[str, str],
+              query_vector: list[float] | None = None) -> list[Evidence]:
+        """Every sentence overlapping the passages, best first, each once."""
+        seen: set[tuple[str, int]] = set()
+        candidates: list[tuple[Sentence, Passage]] = []
+        for p in passages:
+            text = doc_texts[p.source]
+            for s in sentences_of(text):
+                if s.end > p.start and s.start < p.end and (p.source, s.start) not in seen:
+                    seen.add((p.source, s.start))
+                    candidates.append((s, p))
+        if not candidates:
+            return []
+        qvec = query_vector if query_vector is not None else self.vectors([question])[0]
+        svecs = self.vectors([s.text for s, _ in candidates])
+        qwords = content_words(question)
+        out = []
+        for (s, p), v in zip(candidates, svecs, strict=True):
+            sim = sum(a * b for a, b in zip(qvec, v, strict=False))
+            words = content_words(s.text)
+            overlap = len(qwords & words) / len(qwords) if qwords else 0.0
+            out.append(Evidence(s, p, float(sim), overlap))
+        return sorted(out, key=lambda e: e.score, reverse=True)
+
+
+_SENTENCE_CACHE: dict[str, list[Sentence]] = {}
+
+
+def sentences_of(text: str) -> list[Sentence]:
+    """Sentence spans of a bulletin text, computed once per distinct text."""
+    cached = _SENTENCE_CACHE.get(text)
+    if cached is None:
+        if len(_SENTENCE_CACHE) > 2000:
+            _SENTENCE_CACHE.clear()
+        cached = _SENTENCE_CACHE[text] = split_sentences(text)
+    return cached

@@ -1,0 +1,226 @@
+"""The assistant service: the one object the CLI, the UI and the evaluation harness call."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import CitationBook, extractive, relevant
+from assistant.conversation import Conversation
+from assistant.evidence import SentenceScorer
+from assistant.highlight import highlight_spans, mark
+from assistant.records import Answer, Passage
+from assistant.retrieve import Filters, HybridRetriever
+from assistant.settings import Settings
+from index.catalog import Catalog, DocumentRow
+from index.chunking import Chunker
+from index.embedder import Embedder, LlamaIndexEmbedding, SentenceTransformerEmbedder, offline
+from index.ingest import Indexer, IngestReport
+from index.store import ChromaStore, VectorStore, chroma_client
+
+
+class EmptyIndexError(RuntimeError):
+    """Raised by ask/search before anything was ingested."""
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The factory for the embedder role."""
+    return SentenceTransformerEmbedder(settings.model_path)
+
+
+def make_store(settings: Settings) -> VectorStore:
+    """The factory for the store role: a Chroma server when CHROMA_HOST is set, else embedded on disk."""
+    if settings.chroma_host:
+        client = chroma_client(host=settings.chroma_host, port=settings.chroma_port)
+    else:
+        client = chroma_client(path=settings.chroma_path)
+    return ChromaStore(client, settings.collection)
+
+
+class Assistant:
+    """Ingest, search, ask: built from settings, heavy parts created once and on first use."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None) -> None:
+        offline()
+        self.settings = settings
+        self._embedder = embedder
+        self._store = store
+        self._catalog: Catalog | None = None
+        self._lock = threading.RLock()
+        self._scorer: SentenceScorer | None = None
+
+    # -- components ---------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+            _configure_llama_index(self._embedder)
+        return self._embedder
+
+    @property
+    def store(self) -> VectorStore:
+        if self._store is None:
+            self._store = make_store(self.settings)
+        return self._store
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog(self.settings.catalog_path)
+        return self._catalog
+
+    @property
+    def indexer(self) -> Indexer:
+        return Indexer(
+            self.catalog, self.store, self.embedder,
+            Chunker(self.settings.chunk_size, self.settings.chunk_overlap),
+            extensions=self._extensions(), max_bytes=self.settings.max_file_bytes,
+        )
+
+    @property
+    def scorer(self) -> SentenceScorer:
+        if self._scorer is None:
+            self._scorer = SentenceScorer(self.embedder)
+        return self._scorer
+
+    def _extensions(self) -> list[Any]:
+        return []
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+
+    # -- writing ------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path | str], prune: bool = False, progress: bool = True) -> IngestReport:
+        with self._lock:
+            return self.indexer.ingest_paths([Path(p) for p in paths], prune=prune, progress=progress)
+
+    def ingest_upload(self, data: bytes, name: str) -> IngestReport:
+        with self._lock:
+            return self.indexer.ingest_bytes(data, name)
+
+    def delete(self, source: str) -> bool:
+        with self._lock:
+            return self.indexer.delete(source)
+
+    # -- reading ------------------------------------------------------------------------------
+    def bulletins(self) -> list[DocumentRow]:
+        return self.catalog.documents()
+
+    def bulletin(self, source: str) -> DocumentRow | None:
+        return self.catalog.document(source)
+
+    def _require_index(self) -> None:
+        if self.catalog.count() == 0:
+            raise EmptyIndexError(
+                f"the index at {self.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first"
+            )
+
+    def search(self, query: str, partner: str | None = None, since: date | None = None,
+               until: date | None = None, k: int | None = None) -> list[Passage]:
+        self._require_index()
+        retriever = HybridRetriever(self.catalog, self.store, self.embedder)
+        return retriever.retrieve(query, k or self.settings.top_k, Filters(partner, since, until))
+
+    def search_grouped(self, query: str, partner: str | None = None, since: date | None = None,
+                       until: date | None = None, k: int | None = None) -> dict[str, Any]:
+        """Search results as JSON: a flat ranked list and the same hits grouped by bulletin.
+
+        Groups are ordered newest bulletin first when the query asks for announcements, and
+        by best score otherwise.
+        """
+        passages = self.search(query, partner=partner, since=since, until=until, k=k)
+        results = []
+        for p in passages:
+            spans = highlight_spans(p.text, query)
+            item = p.to_json(snippet=p.text)
+            item["highlights"] = [list(s) for s in spans]
+            item["highlighted"] = mark(p.text, spans)
+            results.append(item)
+        groups: dict[str, dict[str, Any]] = {}
+        for item, p in zip(results, passages, strict=True):
+            g = groups.setdefault(p.source, {
+                "source": p.source, "title": p.title, "doc_id": p.doc_id,
+                "date": p.date.iso if p.date else None, "date_text": p.date.label() if p.date else None,
+                "date_key": p.date.sort_key if p.date else 0, "best": p.score, "passages": [],
+            })
+            g["passages"].append(item)
+        ordered = list(groups.values())
+        if wants_announcements(query):
+            ordered.sort(key=lambda g: (-g["date_key"], -g["best"]))
+        return {"query": query, "partner": partner, "since": since.isoformat() if since else None,
+                "until": until.isoformat() if until else None, "results": results, "groups": ordered}
+
+    def bulletin_json(self, doc: DocumentRow) -> dict[str, Any]:
+        return {
+            "source": doc.source, "doc_id": doc.doc_id, "title": doc.title, "date": doc.date_iso,
+            "date_text": doc.date.label() if doc.date else None, "partners": list(doc.partners),
+            "mentioned": list(doc.mentioned), "issuer": doc.issuer, "ingested_at": doc.ingested_at,
+            "chars": len(doc.text),
+        }
+
+    def conversation(self) -> Conversation:
+        """A new conversation whose follow-up questions resolve against its earlier turns."""
+        return Conversation(self)
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer one question from the bulletins, every sentence cited, or say it is not found."""
+        self._require_index()
+        question = " ".join(question.split())
+        t0 = time.perf_counter()
+        qvec = self.scorer.vectors([question])[0]
+        retriever = HybridRetriever(self.catalog, self.store, self.embedder)
+        passages = retriever.retrieve(question, self.settings.top_k, query_vector=qvec)
+        t1 = time.perf_counter()
+        texts = {d.source: d.text for d in self.catalog.documents() if d.source in {p.source for p in passages}}
+        evidence = self.scorer.score(question, passages, texts, qvec)
+        book = CitationBook()
+        text = extractive(evidence, book)
+        status = "answered" if text else "not_found"
+        closest = tuple(_closest(passages))
+        if not text:
+            text = "The bulletins do not answer this question."
+            if closest:
+                text += " The closest announcements are: " + "; ".join(
+                    f"{c['title']} ({c['source']})" for c in closest) + "."
+        t2 = time.perf_counter()
+        return Answer(
+            question=question, status=status, answer=text, citations=book.citations,
+            retrieved=tuple(passages), closest=closest if status == "not_found" else (),
+            timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
+            kind=None, partners=(),
+        )
+
+
+_ANNOUNCE = re.compile(r"\b(announce\w*|bulletins?|news|latest|recent|newest|signed|notices?|press)\b", re.I)
+
+
+def wants_announcements(query: str) -> bool:
+    """Whether a search reads as "show me the announcements about…", which staff want newest first."""
+    return bool(_ANNOUNCE.search(query))
+
+
+def _closest(passages: list[Passage], n: int = 3) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for p in passages:
+        if p.source not in seen and len(seen) < n:
+            seen[p.source] = {"source": p.source, "title": p.title, "date": p.date.label() if p.date else None}
+    return list(seen.values())
+
+
+def _configure_llama_index(embedder: Embedder) -> None:
+    """Point llama-index's globals at our embedder and no LLM, so nothing reaches for a hosted API."""
+    from llama_index.core import Settings as LlamaSettings
+    from llama_index.core.llms import MockLLM
+
+    LlamaSettings.embed_model = LlamaIndexEmbedding(embedder)
+    LlamaSettings.llm = MockLLM()
+
+
+__all__ = ["Assistant", "EmptyIndexError", "make_embedder", "make_store", "relevant"]

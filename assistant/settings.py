@@ -1,0 +1,68 @@
+"""One typed settings object, built from the environment and command-line flags, then passed in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+
+def default_home(env: Mapping[str, str]) -> Path:
+    """$CUSTOMS_ASSISTANT_HOME, else $XDG_DATA_HOME/customs-assistant, else ~/.local/share/customs-assistant."""
+    if env.get("CUSTOMS_ASSISTANT_HOME"):
+        return Path(env["CUSTOMS_ASSISTANT_HOME"]).expanduser()
+    base = Path(env["XDG_DATA_HOME"]).expanduser() if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"
+    return base / "customs-assistant"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that varies between deployments. Nothing is read at import time."""
+
+    home: Path
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "bulletins"
+    model_path: str | None = None
+    chunk_size: int = 200
+    chunk_overlap: int = 40
+    max_file_bytes: int = 5 * 1024 * 1024
+    top_k: int = 5
+    llm_provider: str | None = None  # None (default: no LLM), "ollama" or "openai"
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+    admin_password: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read CUSTOMS_ASSISTANT_* and CHROMA_* variables; explicit overrides (flags) win when not None."""
+        env = os.environ if env is None else env
+        settings = cls(
+            home=default_home(env),
+            chroma_host=env.get("CHROMA_HOST") or None,
+            chroma_port=int(env.get("CHROMA_PORT") or 8000),
+            collection=env.get("CUSTOMS_ASSISTANT_COLLECTION") or "bulletins",
+            model_path=env.get("CUSTOMS_ASSISTANT_MODEL") or None,
+            max_file_bytes=int(env.get("CUSTOMS_ASSISTANT_MAX_FILE_BYTES") or 5 * 1024 * 1024),
+            llm_provider=(env.get("CUSTOMS_ASSISTANT_LLM") or None),
+            llm_model=env.get("CUSTOMS_ASSISTANT_LLM_MODEL") or None,
+            llm_base_url=env.get("CUSTOMS_ASSISTANT_LLM_BASE_URL") or None,
+            llm_api_key=env.get("CUSTOMS_ASSISTANT_LLM_API_KEY") or None,
+            admin_password=env.get("CUSTOMS_ASSISTANT_ADMIN_PASSWORD") or None,
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "home" in given:
+            given["home"] = Path(given["home"]).expanduser()
+        return replace(settings, **given)
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
