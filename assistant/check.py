@@ -1,0 +1,239 @@
+"""Check the numbers and dates in any text (an answer, a draft) against the fact table.
+
+Each claim is normalised the same way bulletins are, resolved to fact rows by subject and partner,
+and given one verdict: supported, contradicted, stale (a newer bulletin changed the figure) or
+unsupported (no bulletin states a figure for that subject). The text's verdict is its worst claim's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from corpus import Sentence, split_sentences
+from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
+from index.facts import sentence_period as _sentence_period
+
+VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
+_RELATIVE = {"nearly": (0.9, 1.0), "about": (0.9, 1.1)}
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One numeric or date claim in the checked text and what the fact table says about it."""
+
+    claim: str
+    value: str
+    unit: str
+    verdict: str
+    fact: Fact | None = None
+    note: str = ""
+    kind: str = ""
+    start: int = -1
+    end: int = -1
+    matched: Fact | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict,
+            "fact": fact_json(self.fact) if self.fact else None, "note": self.note,
+            "kind": self.kind, "start": self.start, "end": self.end,
+        }
+        if self.matched is not None:
+            out["matched"] = fact_json(self.matched)
+        return out
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on a whole text: the worst of its claims; "supported" with no claims."""
+
+    text: str
+    verdict: str
+    claims: tuple[Claim, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "verdict": self.verdict, "claims": [c.to_json() for c in self.claims]}
+
+
+def fact_json(fact: Fact) -> dict[str, Any]:
+    """A fact as cited in a check: ``quote`` is its sentence, [start, end) the sentence's span."""
+    return {
+        "value": fact.json_value(), "unit": fact.unit, "subject": fact.subject, "as_of": fact.as_of,
+        "source": fact.source, "quote": fact.quote, "start": fact.sent_start, "end": fact.sent_end,
+        "value_start": fact.start, "value_end": fact.end, "expr": fact.expr, "kind": fact.kind,
+    }
+
+
+def worst(verdicts: Sequence[str]) -> str:
+    """contradicted > stale > unsupported > supported."""
+    return max(verdicts, key=VERDICTS.index, default="supported")
+
+
+def newer(a: Fact, b: Fact) -> bool:
+    """Bulletin ``a`` is newer than ``b``. A year-less date is older than any dated one; two year-less
+    dates cannot be ordered (the years may differ), so neither supersedes the other."""
+    if a.bulletin_year_known and b.bulletin_year_known:
+        return a.bulletin_sort > b.bulletin_sort
+    return a.bulletin_year_known and not b.bulletin_year_known
+
+
+def _interval(value: float, qualifier: str | None, tol: float) -> tuple[float, float]:
+    if qualifier in _RELATIVE:
+        lo, hi = _RELATIVE[qualifier]
+        return value * lo - tol, value * hi + tol
+    return {
+        "more than": (value + _EPS, math.inf), "at least": (value - tol, math.inf),
+        "less than": (-math.inf, value - _EPS), "at most": (-math.inf, value + tol),
+    }.get(qualifier or "", (value - tol, value + tol))
+
+
+def numbers_agree(a: float, qa: str | None, ta: float, b: float, qb: str | None, tb: float) -> bool:
+    """Same figure allowing for rounding ("4.4 billion" ~ 4.36 billion) and qualifiers ("nearly 40%")."""
+    tol = max(ta, tb) + _EPS * max(1.0, abs(a), abs(b))
+    if qa == qb:
+        return abs(a - b) <= tol
+    lo_a, hi_a = _interval(a, qa, ta)
+    lo_b, hi_b = _interval(b, qb, tb)
+    return lo_a <= hi_b + _EPS and lo_b <= hi_a + _EPS
+
+
+def _date_parts(q: Quantity | Fact) -> tuple[int | None, int | None, int | None]:
+    if isinstance(q, Quantity) and q.date is not None:
+        return q.date.year, q.date.month, q.date.day
+    norm = q.norm
+    if q.kind == "year":
+        return int(norm), None, None
+    if norm.startswith("---"):
+        return None, None, int(norm[3:])
+    if norm.startswith("--"):
+        return None, int(norm[2:4]), int(norm[5:7])
+    parts = [int(p) for p in norm.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+
+
+def agree(q: Quantity, f: Fact) -> str:
+    """"yes", "no", or "partial" (a date whose year the bulletin does not give)."""
+    if q.kind in ("date", "year"):
+        cy, cm, cd = _date_parts(q)
+        fy, fm, fd = _date_parts(f)
+        for c, v in ((cm, fm), (cd, fd)):
+            if c is not None and v is not None and c != v:
+                return "no"
+        if cy is not None and fy is not None:
+            return "yes" if cy == fy else "no"
+        if (cm is not None and fm is None) or (cd is not None and fd is None):
+            return "partial"
+        return "partial" if cy is not None else "yes"
+    if q.value is None or f.value is None:
+        return "no"
+    if q.kind == "ordinal":
+        return "yes" if q.value == f.value else "no"
+    return "yes" if numbers_agree(q.value, q.qualifier, q.tolerance, f.value, f.qualifier, f.tolerance) else "no"
+
+
+def _kinds_fit(q: Quantity, f: Fact) -> bool:
+    if q.kind in ("date", "year"):
+        return f.kind in ("date", "year")
+    if q.kind != f.kind or q.unit != f.unit:
+        return False
+    return q.role is None or q.role == f.role
+
+
+class ClaimChecker:
+    """Verdicts for the numeric and date claims of a text, from the facts of the indexed bulletins."""
+
+    def __init__(self, table: FactTable) -> None:
+        self.table = table
+
+    def check(self, text: str, partners: Sequence[str] = ()) -> CheckResult:
+        """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties."""
+        facts = self.table.facts()
+        superseded = _supersessions(facts)
+        found = find_quantities(text)
+        sentences = split_sentences(text)
+        claims: list[Claim] = []
+        for sent in sentences:
+            inside = [q for q in found if sent.start <= q.start < sent.end]
+            period, period_years = _sentence_period(text, sent, inside)
+            for q in inside:
+                if q.start in period_years:
+                    continue
+                claims.append(self._judge(q, sent, inside, None if q.kind == "year" else period, facts,
+                                          superseded, partners))
+        return CheckResult(text, worst([c.verdict for c in claims]), tuple(claims))
+
+    def _judge(self, q: Quantity, sent: Sentence, inside: list[Quantity], period: str | None, facts: list[Fact],
+               superseded: dict[str, Fact], partners: Sequence[str]) -> Claim:
+        subject = describe(sent.text, q, sent.start, others=[o for o in inside if o is not q])
+        claim_scope = set(scope(sent.text, None))
+
+        def make(verdict: str, fact: Fact | None = None, note: str = "", matched: Fact | None = None) -> Claim:
+            return Claim(q.text, q.norm, q.unit, verdict, fact, note, q.kind, q.start, q.end, matched)
+
+        scored: list[tuple[float, Fact]] = []
+        for f in facts:
+            if not _kinds_fit(q, f) or (period and f.period and period != f.period):
+                continue
+            mine = claim_scope - {f.home}
+            if mine and f.scope and not mine & set(f.scope):
+                continue
+            score = match_score(subject, f.subject_terms)
+            if score is None:
+                continue
+            scored.append((score + (0.2 if set(partners) & set(f.partners) else 0.0), f))
+        if not scored:
+            return make("unsupported", note="no bulletin gives a figure for this subject")
+        scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
+        results = [(f, agree(q, f)) for _, f in scored]
+        current = [f for f, a in results if a == "yes" and f.id not in superseded]
+        if current:
+            f = current[0]
+            note = f"the bulletin says {f.expr!r}" if f.qualifier != q.qualifier else ""
+            return make("supported", fact=f, note=note)
+        stale = [f for f, a in results if a == "yes"]
+        if stale:
+            old, new = stale[0], superseded[stale[0].id]
+            return make("stale", fact=new, matched=old,
+                         note=f"{old.source} gave {old.expr!r}; newer {new.source} (as of {new.as_of}) "
+                              f"gives {new.expr!r}")
+        partial = [f for f, a in results if a == "partial"]
+        if partial:
+            f = partial[0]
+            return make("unsupported", fact=f,
+                         note=f"the bulletin gives {f.expr!r} ({f.norm}) but not the year or day claimed")
+        live = [f for f, _ in results if f.id not in superseded] or [f for f, _ in results]
+        f = live[0]
+        return make("contradicted", fact=f,
+                     note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
+
+
+def _supersessions(facts: list[Fact]) -> dict[str, Fact]:
+    """Fact id -> the newest fact from a newer bulletin giving a different value for the same subject."""
+    groups: dict[tuple[str, str, str | None, str | None, str | None], list[Fact]] = {}
+    for f in facts:
+        groups.setdefault((f.kind, f.unit, f.role, f.period, f.event), []).append(f)
+    out: dict[str, Fact] = {}
+    for group in groups.values():
+        for f in group:
+            best: Fact | None = None
+            for g in group:
+                if g.source == f.source or not newer(g, f) or (best is not None and not newer(g, best)):
+                    continue
+                if f.scope and g.scope and not set(f.scope) & set(g.scope):
+                    continue
+                if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
+                    continue
+                best = g
+            if best is not None:
+                out[f.id] = best
+    return out
+
+
+def _same_value(a: Fact, b: Fact) -> bool:
+    if a.value is None or b.value is None:
+        return a.norm == b.norm
+    return numbers_agree(a.value, a.qualifier, a.tolerance, b.value, b.qualifier, b.tolerance)

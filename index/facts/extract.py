@@ -1,0 +1,196 @@
+"""Read a bulletin's facts (every numeric or date mention) and arrangement records, with spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from corpus import Bulletin, Sentence, find_mentions, split_sentences
+from index.facts.numbers import Quantity, date_norm, find_quantities
+from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
+from index.facts.subjects import describe, scope
+
+_PERIOD_BEFORE = re.compile(r"\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+)?(?:year\s+)?"
+                            r"(?:(?:first|second|third|fourth|last)\s+(?:half|quarter)\s+of\s+)?)?$", re.I)
+_ARRANGEMENT_CUE = re.compile(r"\b(?:agreement|arrangement|MRA|mutual(?:ly)? recogni\w*|AEO)\b", re.I)
+_ADMIN = re.compile(
+    r"\b((?:[A-Z][\w'’]*\s){1,4}(?:Customs(?:\s(?:and Excise\s)?(?:Service|Administration|Agency|Authority|"
+    r"Department))?|Revenue Authority|Border\s\w+\sAgency)|(?:Customs(?:\s(?:Service|Administration))?|"
+    r"Revenue Authority)\sof\s(?:the\s)?(?:Republic\sof\s)?[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)"
+)
+_MEASURES = re.compile(
+    r"\b(?:facilities|facilitation measures|facilitation|measures|benefits|conveniences|preferential treatment)"
+    r"\b[^.]{0,200}?\b(?:include|includes|including|such as|namely|as follows)\s*:?\s*", re.I,
+)
+_LIST_END = re.compile(r"\.(?=\s*(?:\n\s*\n|\n(?!\s*[;•\-*])|\s+(?![;•\-*])|$))|\n\s*\n")
+_ITEM_STOP = re.compile(r",?\s+(?:which|that|so that|in order to|to help|thereby)\b", re.I)
+_CODE_CUE = re.compile(r"\b(?:codes?|identifiers?|identification numbers?|ID|AEO numbers?|registration numbers?)\b")
+_CODE_USE = re.compile(r"\b(?:enterprises?|importers?|exporters?|operators?|declar\w*|fill\w*|provid\w*|indicat\w*|"
+                       r"enter|use|quote|show)\b", re.I)
+_CODE_TOKEN = re.compile(r"[\"“]([^\"“”]{2,40})[\"”]|(?<!\w)‘([^‘’]{2,40})’|"
+                         r"\b([A-Z]{2,}[A-Z0-9]*\d+[A-Z0-9]*|AEO[A-Z]{2,4})\b")
+_CODE_PHRASE = re.compile(r"\b((?:[\w-]+\s){0,3}(?:code|identifier|identification number|ID))\b")
+
+
+def _sentence_at(sentences: Sequence[Sentence], pos: int, text: str) -> Sentence:
+    for s in sentences:
+        if s.start <= pos < s.end:
+            return s
+    return Sentence(text, 0, len(text))
+
+
+def sentence_period(text: str, sentence: Sentence, found: Sequence[Quantity],
+                    year: int | None = None) -> tuple[str | None, set[int]]:
+    """The period a sentence's figures refer to ("US$4.36 billion in 2022", "In 2022, ...", "this year"
+    when ``year`` is known), and the starts of the years that serve as that period rather than as figures."""
+    inside = [q for q in found if sentence.start <= q.start < sentence.end]
+    for i, q in enumerate(inside):
+        if q.kind != "year" or not _PERIOD_BEFORE.search(text[sentence.start:q.start]):
+            continue
+        prev = inside[i - 1] if i else None
+        after_value = prev is not None and prev.kind not in ("year", "date") and q.start - prev.end <= 40
+        leading = re.fullmatch(r"\s*(?:in|during|for|throughout)\s*", text[sentence.start:q.start], re.I)
+        if after_value or leading:
+            return q.norm, {q.start}
+    if year and re.search(r"\bthis year\b", sentence.text, re.I):
+        return str(year), set()
+    if year and re.search(r"\blast year\b", sentence.text, re.I):
+        return str(year - 1), set()
+    return None, set()
+
+
+def extract_facts(bulletin: Bulletin) -> list[Fact]:
+    """One fact per numeric or date mention, with its subject, partners, period and exact spans."""
+    text = bulletin.text
+    sentences = split_sentences(text)
+    found = find_quantities(text, bulletin.date)
+    date = bulletin.date
+    bdate = date_norm(date) if date else None
+    out: list[Fact] = []
+    for q in found:
+        sent = _sentence_at(sentences, q.start, text)
+        dateline = date is not None and q.kind == "date" and q.start == date.start
+        others = [o for o in found if o is not q and sent.start <= o.start < sent.end]
+        sub = describe(sent.text, q, sent.start, event="announce" if dateline else None, others=others)
+        if dateline:
+            sub = replace(sub, phrase="publication date (dateline)")
+        period, period_years = sentence_period(text, sent, found, date.year if date else None)
+        if q.start in period_years:
+            period = None
+        named = [m.name for m in find_mentions(sent.text) if m.name != bulletin.home]
+        out.append(Fact(
+            id=fact_id(bulletin.doc_id, q.start, q.end, q.kind, q.role),
+            source=bulletin.source, doc_id=bulletin.doc_id, kind=q.kind, unit=q.unit, value=q.value,
+            norm=q.norm, expr=q.text, start=q.start, end=q.end, quote=sent.text, sent_start=sent.start,
+            sent_end=sent.end, subject=sub.phrase, head=tuple(sorted(sub.head)), terms=tuple(sorted(sub.terms)),
+            surface=sub.surface, event=sub.event, qualifier=q.qualifier, tolerance=q.tolerance, role=q.role,
+            link=q.link, period=period, as_of=period or bdate,
+            partners=tuple(dict.fromkeys([*bulletin.partners, *named])),
+            scope=scope(sent.text, bulletin.home, bulletin.partners), home=bulletin.home,
+            bulletin_date=bdate, bulletin_sort=date.sort_key if date else 0,
+            bulletin_year_known=bool(date and date.year),
+        ))
+    return out
+
+
+def _span(bulletin: Bulletin, value: str, start: int, end: int) -> FieldSpan:
+    sort = bulletin.date.sort_key if bulletin.date else 0
+    return FieldSpan(value, bulletin.source, start, end, bulletin.text[start:end] if start >= 0 else "", sort)
+
+
+def _date_field(bulletin: Bulletin, facts: Sequence[Fact], partner: str, event: str) -> FieldSpan | None:
+    for f in facts:
+        tied = f.kind in ("date", "year") and f.event == event and partner in f.scope
+        if tied and f.start != _dateline(bulletin) and (_ARRANGEMENT_CUE.search(f.quote) or event != "sign"):
+            return _span(bulletin, f.norm, f.start, f.end)
+    return None
+
+
+def _dateline(bulletin: Bulletin) -> int:
+    return bulletin.date.start if bulletin.date and bulletin.date.start >= 0 else -2
+
+
+def _administrations(bulletin: Bulletin, partner: str) -> list[FieldSpan]:
+    out: list[FieldSpan] = []
+    for m in _ADMIN.finditer(bulletin.text):
+        name = m.group(1).strip()
+        if any(x.name == partner for x in find_mentions(name)) and name not in [f.value for f in out]:
+            out.append(_span(bulletin, name, m.start(1), m.start(1) + len(name)))
+    return out
+
+
+def _measures(bulletin: Bulletin) -> list[FieldSpan]:
+    """The facilitation measures a bulletin lists, each item with its own span."""
+    text = bulletin.text
+    out: list[FieldSpan] = []
+    for m in _MEASURES.finditer(text):
+        end_m = _LIST_END.search(text, m.end())
+        seg_end = end_m.start() if end_m else len(text)
+        segment = text[m.end():seg_end]
+        splitter = r"[;\n•]" if re.search(r"[;\n]", segment) else r",|\band\b"
+        pos = m.end()
+        for piece in re.split(f"({splitter})", segment):
+            start = pos
+            pos += len(piece)
+            if re.fullmatch(splitter, piece):
+                continue
+            stop = _ITEM_STOP.search(piece) if splitter.startswith(",") else None
+            body = piece[:stop.start()] if stop else piece
+            lead = re.match(r"[\s;,•*-]*(?:(?:and|or)\s+)?", body)
+            s = start + (lead.end() if lead else 0)
+            e = start + len(body.rstrip(" .;,"))
+            if e - s >= 3 and re.search(r"[A-Za-z]{3}", text[s:e]):
+                out.append(_span(bulletin, text[s:e], s, e))
+            if stop:
+                break
+        if out:
+            break
+    return out
+
+
+def _identifiers(bulletin: Bulletin) -> list[FieldSpan]:
+    """Codes or identifiers enterprises must use (AEO codes and their formats), from sentences that say so."""
+    out: list[FieldSpan] = []
+    for sent in split_sentences(bulletin.text):
+        if not (_CODE_CUE.search(sent.text) and _CODE_USE.search(sent.text)):
+            continue
+        hits = list(_CODE_TOKEN.finditer(sent.text))
+        if not hits:
+            hits = list(_CODE_PHRASE.finditer(sent.text))
+        for h in hits:
+            g = next((i for i in range(1, (h.lastindex or 1) + 1) if h.group(i)), 1)
+            s, e = sent.start + h.start(g), sent.start + h.end(g)
+            if bulletin.text[s:e] not in [f.value for f in out]:
+                out.append(_span(bulletin, bulletin.text[s:e], s, e))
+    return out
+
+
+def extract_arrangements(bulletin: Bulletin, facts: Sequence[Fact] | None = None) -> list[Arrangement]:
+    """One record per partner the bulletin's arrangement is with; dates only when the text gives them.
+
+    The signing date comes only from a date tied to signing in a sentence about this partner; the
+    bulletin's own date is kept apart as ``published`` (and ``announced`` unless the text names another).
+    """
+    if not bulletin.partners:
+        return []
+    facts = list(facts) if facts is not None else extract_facts(bulletin)
+    date = bulletin.date
+    published = None
+    if date:
+        published = _span(bulletin, date_norm(date), date.start, date.end) if date.start >= 0 else FieldSpan(
+            date_norm(date), bulletin.source, -1, -1, "", date.sort_key)
+    measures = tuple(_measures(bulletin))
+    identifiers = tuple(_identifiers(bulletin))
+    out = []
+    for partner in bulletin.partners:
+        out.append(Arrangement(
+            partner=partner,
+            administrations=tuple(_administrations(bulletin, partner)),
+            signed=_date_field(bulletin, facts, partner, "sign"),
+            announced=_date_field(bulletin, facts, partner, "announce") or published,
+            published=published,
+            in_force=_date_field(bulletin, facts, partner, "in_force"),
+            measures=measures, identifiers=identifiers, sources=(bulletin.source,),
+        ))
+    return out
