@@ -139,6 +139,82 @@ def cmd_bulletins(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_facts(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    partner = resolve_partner(args.partner) if args.partner else None
+    rows = a.facts_json(partner=partner, subject=args.subject)
+    if args.json:
+        _emit({"facts": rows}, out)
+    elif args.csv:
+        import csv
+
+        fields = ["value", "unit", "kind", "qualifier", "subject", "as_of", "partners", "source", "expr", "start",
+                  "end", "quote"]
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow(dict(r, partners="; ".join(r["partners"])))
+    else:
+        for r in rows:
+            q = f" ({r['qualifier']})" if r["qualifier"] else ""
+            out.write(f"{r['expr']!r:28} {r['kind']:9} {r['value']}{q} {r['unit']}  subject: {r['subject']}"
+                      f"  as of: {r['as_of'] or '-'}  [{r['source']} {r['start']}-{r['end']}]\n")
+        out.write(f"{len(rows)} facts\n")
+    return 0
+
+
+def cmd_arrangements(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    rows = a.arrangements_json()
+    if args.json:
+        _emit({"arrangements": rows}, out)
+        return 0
+    for r in rows:
+        out.write(f"{r['partner']}  (sources: {', '.join(r['sources'])})\n")
+        for key in ("signed", "announced", "published", "in_force"):
+            v = r[key]
+            out.write(f"  {key:10} {v if v == 'unknown' else v['value'] + ' — ' + repr(v['text'])}\n")
+        for key in ("administrations", "measures", "identifiers"):
+            if r[key]:
+                out.write(f"  {key:10} " + "; ".join(x["value"] for x in r[key]) + "\n")
+    return 0
+
+
+def cmd_check(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    if args.batch:
+        for text in _lines(args.batch):
+            _emit(a.check(text).to_json(), out)
+        return 0
+    if not args.text:
+        raise UsageError("give a text to check, or --batch FILE")
+    result = a.check(" ".join(args.text)).to_json()
+    if args.json:
+        _emit(result, out)
+        return 0
+    out.write(f"verdict: {result['verdict']}\n")
+    for c in result["claims"]:
+        fact = c["fact"]
+        src = f" — {fact['source']}: \"{fact['quote']}\"" if fact else ""
+        out.write(f"  {c['claim']!r}: {c['verdict']}" + (f" ({c['note']})" if c["note"] else "") + src + "\n")
+    return 0
+
+
+def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    from evals.command import execute
+
+    def ask_fn(turns: list[str]) -> dict[str, Any]:
+        conversation = a.conversation()
+        for turn in turns[:-1]:
+            conversation.ask(turn)
+        return conversation.ask(turns[-1]).to_json()
+
+    def check_fn(text: str) -> dict[str, Any]:
+        return a.check(text).to_json()
+
+    a.catalog  # noqa: B018 — fail early with the ingest hint rather than per item
+    if a.catalog.count() == 0:
+        raise EmptyIndexError(f"the index at {a.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first")
+    return execute(args, ask_fn, check_fn)
+
+
 def cmd_serve(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     from ui.app import serve
 
@@ -148,7 +224,8 @@ def cmd_serve(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 
 COMMANDS: dict[str, Callable[[Assistant, argparse.Namespace, TextIO], int]] = {
     "ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "chat": cmd_chat,
-    "bulletins": cmd_bulletins, "serve": cmd_serve,
+    "bulletins": cmd_bulletins, "serve": cmd_serve, "facts": cmd_facts, "arrangements": cmd_arrangements,
+    "check": cmd_check, "eval": cmd_eval,
 }
 
 
@@ -189,6 +266,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", parents=[common], help="an interactive conversation with follow-up questions")
     sub.add_parser("bulletins", parents=[common], help="list the indexed bulletins")
 
+    p = sub.add_parser("facts", parents=[common], help="the fact table: every figure and date, with its source")
+    p.add_argument("--partner", help="only facts involving this economy")
+    p.add_argument("--subject", help="only facts whose subject covers these words")
+    p.add_argument("--csv", action="store_true", help="print CSV")
+
+    sub.add_parser("arrangements", parents=[common], help="arrangement records: partners, dates, measures, codes")
+
+    p = sub.add_parser("check", parents=[common], help="check the figures and dates of a text against the fact table")
+    p.add_argument("text", nargs="*")
+    p.add_argument("--batch", metavar="FILE", help="one text per line ('-' for stdin); JSON lines out")
+
+    from evals.command import add_arguments
+
+    p = sub.add_parser("eval", parents=[common], help="run an answer-accuracy test set; gate on thresholds")
+    add_arguments(p)
+
     p = sub.add_parser("serve", parents=[common], help="start the web app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -198,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "ask" and args.batch:
+    if args.command in ("ask", "check") and args.batch:
         args.json = True
     settings = Settings.from_env(home=args.home)
     assistant = Assistant(settings)

@@ -71,6 +71,8 @@ class Answer:
     partners: tuple[str, ...] = ()
     closest: tuple[dict[str, Any], ...] = ()
     verdict: str = "supported"
+    intent: dict[str, Any] | None = None
+    llm: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,8 @@ class Answer:
             "kind": self.kind,
             "partners": list(self.partners),
             "closest": list(self.closest),
+            "intent": self.intent,
+            "llm": self.llm,
             "retrieved": [
                 {"source": p.source, "doc_id": p.doc_id, "score": round(p.score, 6), "chunk_id": p.chunk_id}
                 for p in self.retrieved

@@ -10,18 +10,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import CitationBook, extractive, relevant
+from assistant.answer import CitationBook, relevant
+from assistant.check import CheckResult, ClaimChecker
+from assistant.compose import Composer
 from assistant.conversation import Conversation
 from assistant.evidence import SentenceScorer
 from assistant.highlight import highlight_spans, mark
+from assistant.llm import make_llm, rewrite
 from assistant.records import Answer, Passage
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.settings import Settings
+from assistant.understand import Intent, understand
 from index.catalog import Catalog, DocumentRow
 from index.chunking import Chunker
 from index.embedder import Embedder, LlamaIndexEmbedding, SentenceTransformerEmbedder, offline
+from index.facts import FactTable
 from index.ingest import Indexer, IngestReport
 from index.store import ChromaStore, VectorStore, chroma_client
+
+_UNSET: Any = object()
 
 
 class EmptyIndexError(RuntimeError):
@@ -45,7 +52,8 @@ def make_store(settings: Settings) -> VectorStore:
 class Assistant:
     """Ingest, search, ask: built from settings, heavy parts created once and on first use."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: VectorStore | None = None,
+                 llm: Any | None = None) -> None:
         offline()
         self.settings = settings
         self._embedder = embedder
@@ -53,6 +61,8 @@ class Assistant:
         self._catalog: Catalog | None = None
         self._lock = threading.RLock()
         self._scorer: SentenceScorer | None = None
+        self._facts: FactTable | None = None
+        self._llm: Any = llm if llm is not None else _UNSET
 
     # -- components ---------------------------------------------------------------------------
     @property
@@ -88,13 +98,32 @@ class Assistant:
             self._scorer = SentenceScorer(self.embedder)
         return self._scorer
 
+    @property
+    def facts_table(self) -> FactTable:
+        """The fact table lives in the catalog's SQLite file, so one transaction covers both."""
+        if self._facts is None:
+            self._facts = FactTable(self.catalog.conn)
+            self._facts.ensure_schema()
+        return self._facts
+
+    @property
+    def checker(self) -> ClaimChecker:
+        return ClaimChecker(self.facts_table)
+
+    @property
+    def llm(self) -> Any | None:
+        if self._llm is _UNSET:
+            self._llm = make_llm(self.settings)
+        return self._llm
+
     def _extensions(self) -> list[Any]:
-        return []
+        return [self.facts_table]
 
     def close(self) -> None:
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
+            self._facts = None
 
     # -- writing ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], prune: bool = False, progress: bool = True) -> IngestReport:
@@ -170,32 +199,83 @@ class Assistant:
         return Conversation(self)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
-        """Answer one question from the bulletins, every sentence cited, or say it is not found."""
+        """Answer one question from the bulletins, every sentence cited and every figure checked.
+
+        ``history`` holds the earlier questions of a conversation, so follow-ups resolve against them.
+        """
         self._require_index()
         question = " ".join(question.split())
         t0 = time.perf_counter()
-        qvec = self.scorer.vectors([question])[0]
+        intent = self.understand(question, history)
+        qvec = self.scorer.vectors([intent.query])[0]
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
-        passages = retriever.retrieve(question, self.settings.top_k, query_vector=qvec)
+        passages = retriever.retrieve(intent.query, self.settings.top_k, query_vector=qvec)
         t1 = time.perf_counter()
-        texts = {d.source: d.text for d in self.catalog.documents() if d.source in {p.source for p in passages}}
-        evidence = self.scorer.score(question, passages, texts, qvec)
+        docs = self.catalog.documents()
+        texts = {d.source: d.text for d in docs}
+        evidence = self.scorer.score(intent.query, passages, texts, qvec)
         book = CitationBook()
-        text = extractive(evidence, book)
-        status = "answered" if text else "not_found"
-        closest = tuple(_closest(passages))
-        if not text:
-            text = "The bulletins do not answer this question."
+        composed = Composer(self.facts_table, docs).compose(intent, evidence, book)
+        status, text = composed.status, composed.text
+        citations = book.citations
+        closest: tuple[dict[str, Any], ...] = ()
+        if status == "not_found":
+            closest = tuple(_closest([e.passage for e in relevant(evidence, 0.25)] or passages))
+            text = text or "The bulletins do not answer this question."
             if closest:
-                text += " The closest announcements are: " + "; ".join(
-                    f"{c['title']} ({c['source']})" for c in closest) + "."
+                text += " Closest announcements: " + "; ".join(
+                    f"{c['title']} ({c['date'] or 'date not given'}, {c['source']})" for c in closest) + "."
+        llm_info: dict[str, Any] | None = None
+        if status == "answered" and self.llm is not None:
+            text, llm_info = self._rewrite(question, text, citations, intent)
+        result = self.checker.check(text, intent.partners)
+        text = flag_unverified(text, result)
         t2 = time.perf_counter()
         return Answer(
-            question=question, status=status, answer=text, citations=book.citations,
-            retrieved=tuple(passages), closest=closest if status == "not_found" else (),
+            question=question, status=status, answer=text, citations=citations,
+            checks=tuple(claim_checks(result)), verdict=result.verdict, retrieved=tuple(passages), closest=closest,
             timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
-            kind=None, partners=(),
+            kind=intent.kind, partners=intent.partners, intent=intent.to_json(), llm=llm_info,
         )
+
+    def understand(self, question: str, history: Sequence[str] = ()) -> Intent:
+        """The intent of ``question``, with earlier turns resolving what a follow-up leaves out."""
+        previous: Intent | None = None
+        for earlier in history:
+            previous = understand(earlier, previous)
+        return understand(question, previous)
+
+    def _rewrite(self, question: str, draft: str, citations: Sequence[Any], intent: Intent) -> tuple[str, dict[str, Any]]:
+        """Let the LLM make the draft fluent; keep the draft when the rewrite fails any check."""
+        result = rewrite(self.llm, question, draft, {c.n: c.quote for c in citations})
+        flags = list(result.flags)
+        if result.text:
+            check = self.checker.check(result.text, intent.partners)
+            draft_check = self.checker.check(draft, intent.partners)
+            for claim in check.claims:
+                if claim.verdict != "supported" and claim.claim not in {c.claim for c in draft_check.claims}:
+                    flags.append(f"{claim.verdict} figure {claim.claim!r}: {claim.note}".strip())
+        info = {"used": not flags, "flags": flags, "text": result.text}
+        return (result.text if not flags else draft), info
+
+    def check(self, text: str, partners: Sequence[str] = ()) -> CheckResult:
+        """Verdicts for every numeric or date claim of any text (an answer or a staff draft)."""
+        return self.checker.check(text, partners)
+
+    def facts_json(self, partner: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
+        out = []
+        for f in self.facts_table.facts(partner=partner, subject=subject):
+            out.append({
+                "value": f.json_value(), "unit": f.unit, "kind": f.kind, "qualifier": f.qualifier,
+                "subject": f.subject, "as_of": f.as_of, "period": f.period, "partners": list(f.partners),
+                "source": f.source, "expr": f.expr, "start": f.start, "end": f.end,
+                "quote": f.quote, "sentence_start": f.sent_start, "sentence_end": f.sent_end,
+                "bulletin_date": f.bulletin_date, "id": f.id,
+            })
+        return out
+
+    def arrangements_json(self, partner: str | None = None) -> list[dict[str, Any]]:
+        return [a.to_json() for a in self.facts_table.arrangements(partner)]
 
 
 _ANNOUNCE = re.compile(r"\b(announce\w*|bulletins?|news|latest|recent|newest|signed|notices?|press)\b", re.I)
@@ -204,6 +284,24 @@ _ANNOUNCE = re.compile(r"\b(announce\w*|bulletins?|news|latest|recent|newest|sig
 def wants_announcements(query: str) -> bool:
     """Whether a search reads as "show me the announcements about…", which staff want newest first."""
     return bool(_ANNOUNCE.search(query))
+
+
+def flag_unverified(text: str, result: CheckResult) -> str:
+    """Mark every figure the checker did not support, so none is ever presented as verified."""
+    bad = [c for c in result.claims if c.verdict != "supported"]
+    if not bad:
+        return text
+    notes = "; ".join(f"{c.claim} ({c.verdict}{': ' + c.note if c.note else ''})" for c in bad)
+    return f"{text} [Not verified against the fact table: {notes}]"
+
+
+def claim_checks(result: CheckResult) -> list[dict[str, Any]]:
+    """One ``checks`` entry per claim, each in the shape of a check result, as the contract says."""
+    out = []
+    for claim in result.claims:
+        entry = {"text": claim.claim, "verdict": claim.verdict, "claims": [claim.to_json()]}
+        out.append(entry)
+    return out
 
 
 def _closest(passages: list[Passage], n: int = 3) -> list[dict[str, Any]]:

@@ -36,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resamples", type=int, default=RESAMPLES, help=f"bootstrap resamples (default {RESAMPLES})")
     parser.add_argument("--no-checker", action="store_true", help="skip the claim-checker counterfactuals")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of Markdown")
+    if "--json" not in parser._option_string_actions:  # the CLI's common options may already give it
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of Markdown")
 
 
 def _get(args: argparse.Namespace, name: str, default: Any) -> Any:

@@ -1,0 +1,180 @@
+"""Question understanding: what kind of answer is wanted, about which partner and period.
+
+Rules, not a model: they are fast, deterministic and testable, and the vocabulary of customs
+questions is narrow. A follow-up ("and for Macao?", "when did it take effect?") is resolved
+against the previous turn's intent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from corpus.partners import find_mentions, fuzzy
+
+KINDS = ("eligibility", "benefits", "date", "figure", "procedure", "list", "search", "out_of_scope", "general")
+
+_OUT_OF_SCOPE = re.compile(
+    r"\b(tariffs?|duty rates?|duties|import dut\w*|customs dut\w*|tax(?:es)? rates?|vat|hs codes?|harmoni[sz]ed system|"
+    r"exchange rates?|weather|stock price|quotas?|anti-?dumping|visas?|excise|rules? of origin|"
+    r"football|recipe|capital of|population of|president of|prime minister)\b", re.I)
+_PROCEDURE = re.compile(
+    r"\b(codes?|identifier|identification number|aeo (?:id|number)|declare|declaration|what do i (?:give|provide|enter|quote)|"
+    r"how (?:do|can|should) (?:i|we|my company|our company) (?:apply|use|claim|get|benefit|register)|procedure|steps?|register|"
+    r"apply for|application|documents? (?:do|should|must) i)\b", re.I)
+_ELIGIBILITY = re.compile(
+    r"\b(can i|can we|can my|could my|do i get|do we get|does my|does our|will my|will our|would my|am i|are we|"
+    r"eligible|eligibility|qualif\w*|my company|our company|my firm|my goods|our goods|my business|i am an aeo|we are an aeo|"
+    r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded))\b",
+    re.I)
+_DATE = re.compile(
+    r"\b(when|what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
+    r"signed on|took effect|take effect|in force|effective from|start date|starting date)\b", re.I)
+_FIGURE = re.compile(
+    r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"
+    r"grew|increase|decrease|value|number of|total|figure|amount|statistics|how big|how large)\b|%", re.I)
+_LIST = re.compile(
+    r"\b(which (?:partners|countries|economies|regions|administrations|agreements|arrangements)|what (?:partners|countries|"
+    r"economies|agreements|arrangements)|list|who are|name the|which ones)\b", re.I)
+_BENEFITS = re.compile(
+    r"\b(benefits?|facilitation|advantages?|measures?|privileges?|conveniences?|faster|quicker|inspect\w*|priority|"
+    r"liaison|lower (?:document|inspection)|document audit|clearance time|what do (?:aeo )?(?:enterprises|companies|firms|we|i) get|"
+    r"what does it (?:offer|give|mean)|perks?|treatment)\b", re.I)
+_SEARCH = re.compile(
+    r"\b(announcements?|bulletins?|news|press releases?|notices?|find|show me|search|articles?|what did the bulletin say|"
+    r"what was announced|latest)\b", re.I)
+_SIGNED = re.compile(r"\b(sign\w*|conclud\w*|agree[sd]?|deal|concluded|inked)\b", re.I)
+_IN_FORCE = re.compile(r"\b(effect\w*|in force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|operational|valid)\b", re.I)
+_ANNOUNCED = re.compile(r"\b(announc\w*|publish\w*|report\w*|released?|bulletin dated|news)\b", re.I)
+_FOLLOWUP_START = re.compile(r"^\s*(and|also|what about|how about|and for|and with|same for|what of|then|but)\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|these|those|the (?:arrangement|agreement|deal|mra))\b", re.I)
+_YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b")
+_BEFORE = re.compile(r"\b(?:before|prior to|until|up to)\s+((?:19|20)\d\d)\b", re.I)
+_AFTER = re.compile(r"\b(?:after|since|from)\s+((?:19|20)\d\d)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_COMMON = frozenset(["about", "after", "again", "against", "aeo", "agreement", "arrangement", "benefit", "benefits", "between", "business", "china's", "companies", "company", "could", "customs", "deal", "does", "enterprises", "exporter", "exporters", "goods", "inspection", "inspected", "measures", "mutual", "partner", "partners", "recognition", "signed", "status", "their", "there", "these", "those", "trade", "under", "which", "would", "should", "signing", "sign", "takes", "taken", "effect"])
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a question asks. ``query`` is the text to retrieve with (follow-up context folded in)."""
+
+    question: str
+    query: str
+    kind: str
+    partners: tuple[str, ...] = ()
+    date_field: str | None = None
+    year: int | None = None
+    since: date | None = None
+    until: date | None = None
+    followup: bool = False
+    mine: bool = False  # the asker speaks of their own enterprise ("my company is an AEO…")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind, "partners": list(self.partners), "date_field": self.date_field, "year": self.year,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None, "followup": self.followup, "query": self.query,
+        }
+
+
+def partners_in(question: str) -> tuple[str, ...]:
+    """Economies named in the question: exact aliases first, then misspellings of longer words."""
+    names = [m.name for m in find_mentions(question)]
+    taken = {m.alias.lower() for m in find_mentions(question)}
+    for word in _WORD.findall(question):
+        low = word.lower()
+        if low in taken or low in _COMMON or len(low) < 5:
+            continue
+        guess = fuzzy(word, cutoff=0.8)
+        if guess and guess not in names:
+            names.append(guess)
+    return tuple(dict.fromkeys(names))
+
+
+def classify(question: str) -> tuple[str, str | None]:
+    """(kind, date_field) from the wording alone."""
+    q = question
+    date_field = None
+    if _DATE.search(q):
+        date_field = "in_force" if _IN_FORCE.search(q) else "announced" if _ANNOUNCED.search(q) and not _SIGNED.search(q) else "signed"
+    if _OUT_OF_SCOPE.search(q) and not re.search(r"\baeo\b", q, re.I):
+        return "out_of_scope", None
+    if _PROCEDURE.search(q) and not _FIGURE.search(q):
+        return "procedure", None
+    if _ELIGIBILITY.search(q):
+        return "eligibility", date_field
+    if date_field and re.search(r"\b(when|what date|which date|date|since when|what day|what year|which year)\b", q, re.I):
+        return "date", date_field
+    if _FIGURE.search(q) and not re.search(r"\b(lower|inspection|audit) rate\b", q, re.I):
+        return "figure", None
+    if _LIST.search(q):
+        return "list", None
+    if _BENEFITS.search(q):
+        return "benefits", None
+    if date_field:
+        return "date", date_field
+    if _SEARCH.search(q):
+        return "search", None
+    return "general", None
+
+
+def _period(question: str, today: date) -> tuple[int | None, date | None, date | None]:
+    year = since = until = None
+    if re.search(r"\bthis year\b", question, re.I):
+        year = today.year
+    elif re.search(r"\blast year\b", question, re.I):
+        year = today.year - 1
+    m = _YEAR.search(question)
+    if m:
+        year = int(m.group(1))
+    m = _BEFORE.search(question)
+    if m:
+        until = date(int(m.group(1)) - 1, 12, 31)
+    m = _AFTER.search(question)
+    if m:
+        since = date(int(m.group(1)), 1, 1)
+    return year, since, until
+
+
+def is_followup(question: str, partners: tuple[str, ...]) -> bool:
+    """Whether a question leans on the previous turn: opens with "and…", or says "it" with no partner."""
+    if _FOLLOWUP_START.search(question):
+        return True
+    words = _WORD.findall(question)
+    return not partners and (bool(_PRONOUN.search(question)) or len(words) <= 3)
+
+
+def understand(question: str, previous: Intent | None = None, today: date | None = None) -> Intent:
+    """Read a question (and the previous turn's intent, for follow-ups) into an ``Intent``."""
+    question = " ".join(question.split())
+    today = today or date.today()
+    partners = partners_in(question)
+    kind, date_field = classify(question)
+    year, since, until = _period(question, today)
+    mine = bool(re.search(r"\b(my|our|we|i am|i'm)\b", question, re.I))
+    intent = Intent(question, question, kind, partners, date_field, year, since, until, False, mine)
+    if previous is None or not is_followup(question, partners):
+        return intent
+    return _resolve(intent, previous)
+
+
+def _resolve(intent: Intent, previous: Intent) -> Intent:
+    """Fill what a follow-up leaves out from the turn before it."""
+    partners = intent.partners or previous.partners
+    kind, date_field = intent.kind, intent.date_field
+    if kind == "general":  # "and for Macao?" asks the previous question of another partner
+        kind, date_field = previous.kind, previous.date_field
+    if kind == "out_of_scope":
+        partners = intent.partners
+    elided = kind == previous.kind and len(_WORD.findall(intent.question)) <= 4
+    context = previous.question if elided else " ".join(previous.partners)
+    if intent.partners and elided and previous.partners:
+        # "and for Serbia?" after "…China and Macao…": Serbia takes the place of the last-named partner.
+        old = previous.partners[-1]
+        context = re.sub(re.escape(old), intent.partners[0], context, flags=re.I)
+        partners = tuple(p for p in previous.partners[:-1] if p not in intent.partners) + intent.partners
+    query = f"{intent.question} {' '.join(p for p in partners if p.lower() not in intent.question.lower())} {context if elided else ''}"
+    return replace(intent, query=" ".join(query.split()), kind=kind, partners=partners, date_field=date_field,
+                   followup=True, mine=intent.mine or previous.mine, year=intent.year or previous.year)
