@@ -59,7 +59,15 @@ def relevant(evidence: Sequence[Evidence], min_score: float = MIN_SCORE) -> list
 
 def extractive(evidence: Sequence[Evidence], book: CitationBook, max_sentences: int = 3) -> str:
     """The top sentences in reading order, each followed by its citation marker."""
-    chosen = list(relevant(evidence))[:max_sentences]
+    chosen: list[Evidence] = []
+    seen: set[str] = set()
+    for e in relevant(evidence):
+        key = " ".join(e.sentence.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            chosen.append(e)
+        if len(chosen) == max_sentences:
+            break
     chosen.sort(key=lambda e: (e.passage.source, e.sentence.start))
     parts = []
     for e in chosen:

@@ -8,8 +8,9 @@ unsupported (no bulletin states a figure for that subject). The text's verdict i
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corpus import Sentence, split_sentences
@@ -237,3 +238,41 @@ def _same_value(a: Fact, b: Fact) -> bool:
     if a.value is None or b.value is None:
         return a.norm == b.norm
     return numbers_agree(a.value, a.qualifier, a.tolerance, b.value, b.qualifier, b.tolerance)
+
+
+_MARKS = re.compile(r"(?:\s*\[\d+\])+")
+
+
+def ground(result: CheckResult, table: FactTable, cited: dict[int, tuple[str, int, int]]) -> CheckResult:
+    """Resolve claims through the citations that follow them in an answer.
+
+    A composed answer cites the very sentence each figure comes from. When subject matching fails
+    to tie a claim to a row, a fact row inside the sentence the claim cites, with the same value,
+    supports it: the number is resolved to a row by its citation instead of by its wording.
+    ``cited`` maps each marker number to (source, start, end) of its quote.
+    """
+    if not result.claims or not cited:
+        return result
+    quantities = {q.start: q for q in find_quantities(result.text)}
+    facts = table.facts()
+    claims = []
+    for claim in result.claims:
+        q = quantities.get(claim.start)
+        if claim.verdict == "supported" or claim.verdict == "stale" or q is None:
+            claims.append(claim)
+            continue
+        marks = _MARKS.search(result.text, claim.end)
+        numbers = [int(n) for n in re.findall(r"\d+", marks.group(0))] if marks else []
+        spans = [cited[n] for n in numbers if n in cited]
+        match = None
+        for f in facts:
+            if any(f.source == src and s <= f.start and f.end <= e for src, s, e in spans) and _kinds_fit(q, f):
+                if agree(q, f) == "yes":
+                    match = f
+                    break
+        if match is None:
+            claims.append(claim)
+            continue
+        n = next(n for n in numbers if n in cited and cited[n][0] == match.source)
+        claims.append(replace(claim, verdict="supported", fact=match, note=f"the cited sentence [{n}] states it"))
+    return CheckResult(result.text, worst([c.verdict for c in claims]), tuple(claims))

@@ -7,15 +7,18 @@ Every sentence carries [n] citations to exact spans. When the bulletins do not g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer import CitationBook, extractive, relevant
 from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
+from corpus.partners import find_mentions
 from index.catalog import DocumentRow
 from index.facts import Arrangement, Fact, FactTable
 from index.facts.records import FieldSpan
+from index.facts.subjects import cover, key_terms, weight
 
 _FIELD_WORDS = {"signed": "signed", "in_force": "takes effect", "announced": "announced"}
 
@@ -135,60 +138,93 @@ class Composer:
             sentence = self._measures_sentence(arr, book, lead=True)
             if sentence:
                 parts.append(sentence)
-        return Composed("answered", " ".join(parts)) if parts else None
+        if not parts:
+            return None
+        parts.append(self._more(intent, evidence, book, " ".join(parts)))
+        return Composed("answered", " ".join(p for p in parts if p))
+
+    def _more(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook, written: str) -> str:
+        """The best sentence on what the question asks that the composed answer has not covered yet."""
+        missing = content_words(intent.question) - content_words(written) - _GENERIC
+        if not missing:
+            return ""
+        for e in relevant(evidence, 0.3)[:5]:
+            if missing & content_words(e.sentence.text):
+                return f"The bulletin adds: {_sentence(e.sentence.text)} [{book.cite(e)}]"
+        return ""
 
     def date(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
+        """A date from the arrangement record when the question is about the arrangement, else a dated fact.
+
+        A date the bulletins do not give is said to be not given; another date (the bulletin's own) may
+        be offered for reference, labelled as what it is, never as the date asked for.
+        """
+        named = [p for p in intent.partners if p not in self.homes]
         found = self.targets(intent, evidence)
+        about_arrangement = bool(found) and bool(named) and bool(_ARRANGEMENT_WORDS.search(intent.query))
+        if not about_arrangement:
+            answer = self._dated_fact(intent, book, evidence)
+            if answer is not None:
+                return answer
+            if _FUTURE.search(intent.question):
+                return Composed("not_found", "The bulletins do not say when that will happen.")
         if not found:
             return None
         field = intent.date_field or "signed"
-        parts = []
+        wants_year = bool(_YEAR_Q.search(intent.question))
+        verb = {"signed": "was signed", "in_force": "takes effect", "announced": "was announced"}[field]
+        parts, status = [], "answered"
         for arr in found:
-            home = self._home(arr)
-            name = f"the {home}–{arr.partner} AEO mutual recognition arrangement"
-            span: FieldSpan | None = getattr(arr, field if field != "announced" else "announced")
+            name = f"the {self._home(arr)}–{arr.partner} AEO mutual recognition arrangement"
+            span: FieldSpan | None = getattr(arr, field)
             if field == "announced" and span is None:
                 span = arr.published
-            if span is not None:
-                verb = {"signed": "was signed", "in_force": "takes effect", "announced": "was announced"}[field]
-                when = _day(span.value)
+            if span is not None and not (wants_year and not _has_year(span.value)):
                 year_note = "" if _has_year(span.value) else " (the year is not given)"
-                parts.append(f"{_cap(name)} {verb} on {when}{year_note}{self._cite_field(book, span)}.")
+                parts.append(f"{_cap(name)} {verb} on {_day(span.value)}{year_note}{self._cite_field(book, span)}.")
+                continue
+            if span is not None:  # the day is given, the year asked for is not
+                status = "not_found"
+                parts.append(f"The bulletins do not give the year in which {name} {verb}; they give only "
+                             f"{_day(span.value)}{self._cite_field(book, span)}.")
+                continue
+            what = {"signed": "the date on which", "in_force": "the date from which", "announced": "when"}[field]
+            line = f"The bulletins do not give {what} {name} {verb}."
+            other = self._signed_or_published(arr, book, skip=field)
+            if field == "signed" and other and not wants_year:
+                line += f" They report it as already signed: {other}; that is not the signing date."
             else:
-                what = {"signed": "the date on which", "in_force": "the date from which",
-                        "announced": "when"}[field]
-                verb = {"signed": "was signed", "in_force": "takes effect", "announced": "was announced"}[field]
-                line = f"The bulletins do not give {what} {name} {verb}."
-                other = self._signed_or_published(arr, book, skip=field)
+                status = "not_found"
                 if other:
-                    line += f" For reference, {other}; that is not the date asked for."
-                parts.append(line)
-        return Composed("answered", " ".join(parts))
+                    line += f" For reference only, {other}."
+            parts.append(line)
+        return Composed(status, " ".join(parts))
+
+    def _dated_fact(self, intent: Intent, book: CitationBook, evidence: Sequence[Evidence]) -> Composed | None:
+        """A date or year stated in a sentence about what the question asks (a decision, a figure's year)."""
+        ranked = self.rank_facts(intent, {"date", "year"}, evidence)
+        qwords = content_words(intent.query) - _DATE_WORDS
+        for f in ranked[:5]:
+            words = content_words(f.quote)
+            if qwords and len(qwords & words) / len(qwords) >= 0.5:
+                if _FUTURE.search(intent.question) and not _FUTURE.search(f.quote):
+                    return None
+                n = self.cite(book, f.source, f.start, f.end)
+                return Composed("answered", f"{_sentence(f.quote)} [{n}]")
+        return None
 
     def figure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
-        facts = self.table.facts()
-        scored = []
-        qwords = content_words(intent.query)
-        partners = [p for p in intent.partners if p not in self.homes]
-        for f in facts:
-            if f.kind in ("date",):
-                continue
-            if partners and not (set(partners) & (set(f.partners) | set(f.scope))):
-                continue
-            words = content_words(f.subject + " " + " ".join(f.terms) + " " + f.quote)
-            overlap = len(qwords & words) / max(1, len(qwords))
-            if intent.year and f.period and str(intent.year) != f.period:
-                overlap *= 0.5
-            scored.append((overlap, f.bulletin_sort, f))
-        if not scored:
-            return None
-        scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-        best_overlap, _, best = scored[0]
-        ev = relevant(evidence)
-        if best_overlap < 0.34 or (ev and not any(e.passage.source == best.source and
-                                                  e.sentence.start <= best.start < e.sentence.end for e in ev[:3])):
-            return None
-        same = [f for o, _, f in scored if o >= best_overlap * 0.9 and f.subject == best.subject and f.id != best.id]
+        """The fact whose subject the question names; the latest bulletin's value when several give one."""
+        ranked = self.rank_facts(intent, wanted_kinds(intent.question), evidence)
+        if not ranked:
+            return Composed("not_found", "The bulletins give no figure for what this question asks about.")
+        best = ranked[0]
+        if intent.year and best.period and best.period[:4].isdigit() and int(best.period[:4]) != intent.year:
+            n = self.cite(book, best.source, best.start, best.end)
+            return Composed("not_found", f"The bulletins give no figure for {intent.year}; the nearest they give is "
+                            f"for {best.period}: {_sentence(best.quote)} [{n}]")
+        same = [f for f in ranked[1:] if f.subject_terms.head == best.subject_terms.head and f.kind == best.kind
+                and f.source != best.source]
         latest = max([best, *same], key=lambda f: f.bulletin_sort)
         n = self.cite(book, latest.source, latest.start, latest.end)
         text = f"{_sentence(latest.quote)} [{n}]"
@@ -196,9 +232,34 @@ class Composer:
         if older:
             o = older[0]
             m = self.cite(book, o.source, o.start, o.end)
-            text += (f" That is the latest figure, from the bulletin dated {self._date_label(latest.source)}; an earlier "
-                     f"bulletin dated {self._date_label(o.source)} gave {o.expr} [{m}].")
+            text += (f" That is the latest figure, from the bulletin dated {self._date_label(latest.source)}; an "
+                     f"earlier bulletin dated {self._date_label(o.source)} gave {o.expr} [{m}].")
         return Composed("answered", text)
+
+    def rank_facts(self, intent: Intent, kinds: set[str], evidence: Sequence[Evidence] = ()) -> list[Fact]:
+        """Facts whose subject the question names, best first: head terms must meet the question's terms."""
+        qk = frozenset(key_terms(intent.query))
+        literal = content_words(intent.query)
+        partners = [p for p in intent.partners if p not in self.homes]
+        sims = {(e.passage.source, e.sentence.start): e.similarity for e in evidence}
+        scored: list[tuple[float, int, Fact]] = []
+        for f in self.table.facts():
+            if kinds and f.kind not in kinds:
+                continue
+            if f.subject.startswith("publication date"):
+                continue
+            if partners and not (set(partners) & (set(f.partners) | set(f.scope))):
+                continue
+            head = frozenset(f.head) or frozenset(f.terms)
+            if not head & qk:
+                continue
+            words = content_words(f.subject)
+            specific = max(weight(t) for t in head & qk)
+            score = (2 * specific + cover(qk, head | frozenset(f.terms)) + 1.5 * sims.get((f.source, f.sent_start), 0.0)
+                     + 0.5 * len(literal & words) / max(1, len(words)))
+            scored.append((score, f.bulletin_sort, f))
+        scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        return [f for _, _, f in scored]
 
     def procedure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         found = self.targets(intent, evidence) or self.table.arrangements()
@@ -215,6 +276,11 @@ class Composer:
     def listing(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         if "measure" in intent.question.lower() or "benefit" in intent.question.lower():
             return self.benefits(intent, evidence, book)
+        partners = [p for p in intent.partners if p not in self.homes]
+        if partners:
+            named = self._named_in(partners, book)
+            if named:
+                return Composed("answered", named)
         arrangements = self.table.arrangements()
         if not arrangements:
             return None
@@ -236,10 +302,16 @@ class Composer:
         for e in chosen:
             by_source.setdefault(e.passage.source, e)
         ordered = sorted(by_source.values(), key=lambda e: -(e.passage.date.sort_key if e.passage.date else 0))
-        lines = [f"{len(ordered)} bulletin{'s' if len(ordered) != 1 else ''} match, newest first:"]
+        lines = ["Matching bulletins, most recent at the top:"]
         for e in ordered:
+            doc = self.docs.get(e.passage.source)
+            about = ""
+            if doc and doc.partners:
+                about = f" on the AEO arrangement between {doc.home or 'customs'} and {', '.join(doc.partners)}"
             n = book.cite(e)
-            lines.append(f"{self._date_label(e.passage.source)}: {_sentence(e.sentence.text)} [{n}]")
+            m = self.cite(book, e.passage.source, doc.date.start) if doc and doc.date and doc.date.start >= 0 else None
+            dated = f"dated {self._date_label(e.passage.source)}" + (f" [{m}]" if m else "")
+            lines.append(f"The bulletin {e.passage.source}{about}, {dated}, says: {_sentence(e.sentence.text)} [{n}]")
         return Composed("answered", " ".join(lines))
 
     # -- pieces -------------------------------------------------------------------------------
@@ -300,6 +372,23 @@ class Composer:
             return f"the bulletin reporting it is dated {_day(pub.value)}{year}{cite}"
         return ""
 
+    def _named_in(self, partners: Sequence[str], book: CitationBook) -> str:
+        """The other economies a partner's bulletin names, each cited where it is named."""
+        parts = []
+        for doc in self.docs.values():
+            if not set(partners) & set(doc.partners):
+                continue
+            others = [m for m in doc.mentioned if m not in partners]
+            cites = []
+            for name in others:
+                for s in sentences_of(doc.text):
+                    if any(x.name == name for x in find_mentions(s.text)):
+                        cites.append(f"{name} [{book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end)}]")
+                        break
+            if cites:
+                parts.append(f"Besides {', '.join(doc.partners)}, the bulletin {doc.source} names: " + "; ".join(cites) + ".")
+        return " ".join(parts)
+
     def _mention(self, book: CitationBook, partner: str) -> str:
         for doc in self.docs.values():
             for s in sentences_of(doc.text):
@@ -307,6 +396,35 @@ class Composer:
                     n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end)
                     return f"A bulletin mentions {partner} only in passing: {_sentence(s.text)} [{n}]"
         return ""
+
+
+_ARRANGEMENT_WORDS = re.compile(
+    r"\b(sign\w*|agree\w*|arrangements?|deal|mra|mutual recognition|in force|effect\w*|implement\w*|enter\w*|"
+    r"announc\w*|publish\w*|appl(?:y|ies))\b", re.I)
+_FUTURE = re.compile(r"\b(will|going to|plan(?:s|ned)? to|expected to|next|future|upcoming)\b", re.I)
+_YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)
+_DATE_WORDS = frozenset({"when", "date", "year", "day", "month", "sign", "signed", "which", "what"})
+
+
+_GENERIC = frozenset({"aeo", "benefit", "measure", "enterprise", "arrangement", "agreement", "customs", "get",
+                      "mainland", "china", "help", "way", "make", "life", "easier", "what", "how"})
+
+
+def wanted_kinds(question: str) -> set[str]:
+    """The kinds of fact a figure question asks for, from its wording; empty means any."""
+    q = question.lower()
+    if re.search(r"\b(share|percentage|proportion|percent|how fast|growth rate|rate of growth|by how much|"
+                 r"how much did .* (?:grow|increase|rise|fall))\b|%", q):
+        return {"percent"}
+    if re.search(r"\b(which|what) year\b", q):
+        return {"year"}
+    if re.search(r"\b(which|what) number\b|\brank\w*\b|\bwhich place\b|\b(first|second|third)\b", q):
+        return {"ordinal"}
+    if re.search(r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bbillion\b|\bmillion\b", q):
+        return {"money"}
+    if re.search(r"\bhow many\b|\bnumber of\b", q):
+        return {"count"}
+    return set()
 
 
 def _sentence(text: str) -> str:
@@ -342,8 +460,6 @@ def _has_year(norm: str) -> bool:
 
 
 def _topic(question: str) -> str:
-    import re
-
     m = re.search(r"\b(tariffs?|duty rates?|duties|tax(?:es)?|vat|hs codes?|exchange rates?|weather|quotas?|"
                   r"anti-?dumping|visas?|excise|rules? of origin)\b", question, re.I)
     return m.group(1).lower() if m else "that topic"

@@ -6,6 +6,7 @@ it is retrieved; that keeps answering well under the latency budget.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -20,9 +21,16 @@ STOPWORDS = frozenset(
 )
 
 
+# Words a question uses for what bulletins say another way.
+_ALIASES = {"plan": "future", "next": "future", "upcoming": "future", "grow": "increase", "growth": "increase",
+            "grew": "increase", "rise": "increase", "rose": "increase", "firm": "enterprise", "company": "enterprise",
+            "companie": "enterprise", "operator": "enterprise", "busines": "enterprise", "cost": "cost"}
+
+
 def content_words(text: str) -> set[str]:
     """Lower-cased words that carry meaning, lightly stemmed so 'signed' meets 'signing'."""
-    return {_stem(w) for w in re.findall(r"[a-z0-9$%]+", text.lower()) if w not in STOPWORDS and len(w) > 1}
+    words = {_stem(w) for w in re.findall(r"[a-z0-9$%]+", text.lower()) if w not in STOPWORDS and len(w) > 1}
+    return {_ALIASES.get(w, w) for w in words}
 
 
 def _stem(word: str) -> str:
@@ -84,13 +92,26 @@ class SentenceScorer:
         qvec = query_vector if query_vector is not None else self.vectors([question])[0]
         svecs = self.vectors([s.text for s, _ in candidates])
         qwords = content_words(question)
+        sets = [content_words(s.text) for s, _ in candidates]
+        idf = _idf(sets)
+        present = [w for w in qwords if w in idf]
+        total = sum(idf[w] for w in present)
         out = []
-        for (s, p), v in zip(candidates, svecs, strict=True):
+        for (s, p), v, words in zip(candidates, svecs, sets, strict=True):
             sim = sum(a * b for a, b in zip(qvec, v, strict=False))
-            words = content_words(s.text)
-            overlap = len(qwords & words) / len(qwords) if qwords else 0.0
+            overlap = sum(idf[w] for w in present if w in words) / total if total else 0.0
             out.append(Evidence(s, p, float(sim), overlap))
         return sorted(out, key=lambda e: e.score, reverse=True)
+
+
+def _idf(sets: list[set[str]]) -> dict[str, float]:
+    """Inverse document frequency over the candidate sentences: rare words tell sentences apart."""
+    df: dict[str, int] = {}
+    for words in sets:
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+    n = len(sets)
+    return {w: math.log(1 + n / c) for w, c in df.items()}
 
 
 _SENTENCE_CACHE: dict[str, list[Sentence]] = {}

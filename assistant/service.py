@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import CitationBook, relevant
-from assistant.check import CheckResult, ClaimChecker
+from assistant.check import CheckResult, ClaimChecker, ground
 from assistant.compose import Composer
 from assistant.conversation import Conversation
 from assistant.evidence import SentenceScorer
 from assistant.highlight import highlight_spans, mark
 from assistant.llm import make_llm, rewrite
-from assistant.records import Answer, Passage
+from assistant.records import Answer, Citation, Passage
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.settings import Settings
 from assistant.understand import Intent, understand
@@ -29,6 +29,7 @@ from index.ingest import Indexer, IngestReport
 from index.store import ChromaStore, VectorStore, chroma_client
 
 _UNSET: Any = object()
+EVIDENCE_DEPTH = 8
 
 
 class EmptyIndexError(RuntimeError):
@@ -209,27 +210,30 @@ class Assistant:
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
-        passages = retriever.retrieve(intent.query, self.settings.top_k, query_vector=qvec)
+        # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
+        passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec)
         t1 = time.perf_counter()
         docs = self.catalog.documents()
         texts = {d.source: d.text for d in docs}
         evidence = self.scorer.score(intent.query, passages, texts, qvec)
+        evidence = _about_partners(evidence, intent, docs)
         book = CitationBook()
         composed = Composer(self.facts_table, docs).compose(intent, evidence, book)
         status, text = composed.status, composed.text
         citations = book.citations
-        closest: tuple[dict[str, Any], ...] = ()
-        if status == "not_found":
-            closest = tuple(_closest([e.passage for e in relevant(evidence, 0.25)] or passages))
-            text = text or "The bulletins do not answer this question."
-            if closest:
-                text += " Closest announcements: " + "; ".join(
-                    f"{c['title']} ({c['date'] or 'date not given'}, {c['source']})" for c in closest) + "."
         llm_info: dict[str, Any] | None = None
         if status == "answered" and self.llm is not None:
             text, llm_info = self._rewrite(question, text, citations, intent)
-        result = self.checker.check(text, intent.partners)
+        text = text or "The bulletins do not answer this question."
+        result = self.check(text, intent.partners, citations)
         text = flag_unverified(text, result)
+        closest: tuple[dict[str, Any], ...] = ()
+        if status == "not_found":
+            # The list of nearest bulletins is navigation, not a claim: it is appended after checking.
+            closest = tuple(_closest([e.passage for e in relevant(evidence, 0.25)] or passages))
+            if closest:
+                text += " Closest announcements: " + "; ".join(
+                    f"{c['title']} ({c['date'] or 'date not given'}, {c['source']})" for c in closest) + "."
         t2 = time.perf_counter()
         return Answer(
             question=question, status=status, answer=text, citations=citations,
@@ -250,17 +254,24 @@ class Assistant:
         result = rewrite(self.llm, question, draft, {c.n: c.quote for c in citations})
         flags = list(result.flags)
         if result.text:
-            check = self.checker.check(result.text, intent.partners)
-            draft_check = self.checker.check(draft, intent.partners)
+            check = self.check(result.text, intent.partners, citations)
+            draft_check = self.check(draft, intent.partners, citations)
             for claim in check.claims:
                 if claim.verdict != "supported" and claim.claim not in {c.claim for c in draft_check.claims}:
                     flags.append(f"{claim.verdict} figure {claim.claim!r}: {claim.note}".strip())
         info = {"used": not flags, "flags": flags, "text": result.text}
         return (result.text if not flags else draft), info
 
-    def check(self, text: str, partners: Sequence[str] = ()) -> CheckResult:
-        """Verdicts for every numeric or date claim of any text (an answer or a staff draft)."""
-        return self.checker.check(text, partners)
+    def check(self, text: str, partners: Sequence[str] = (), citations: Sequence[Citation] = ()) -> CheckResult:
+        """Verdicts for every numeric or date claim of any text (an answer or a staff draft).
+
+        With ``citations`` (an answer's), a claim may also resolve to the fact row inside the
+        sentence it cites.
+        """
+        result = self.checker.check(text, partners)
+        if citations:
+            result = ground(result, self.facts_table, {c.n: (c.source, c.start, c.end) for c in citations})
+        return result
 
     def facts_json(self, partner: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
         out = []
@@ -284,6 +295,17 @@ _ANNOUNCE = re.compile(r"\b(announce\w*|bulletins?|news|latest|recent|newest|sig
 def wants_announcements(query: str) -> bool:
     """Whether a search reads as "show me the announcements about…", which staff want newest first."""
     return bool(_ANNOUNCE.search(query))
+
+
+def _about_partners(evidence: list[Any], intent: Intent, docs: Sequence[DocumentRow]) -> list[Any]:
+    """Keep the evidence from bulletins about the partners a question names, when there is any."""
+    homes = {d.home for d in docs if d.home}
+    named = {p for p in intent.partners if p not in homes}
+    if not named:
+        return evidence
+    about = {d.source for d in docs if named & d.economies()}
+    kept = [e for e in evidence if e.passage.source in about]
+    return kept or evidence
 
 
 def flag_unverified(text: str, result: CheckResult) -> str:

@@ -29,26 +29,27 @@ _ELIGIBILITY = re.compile(
     r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded))\b",
     re.I)
 _DATE = re.compile(
-    r"\b(when|what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
-    r"signed on|took effect|take effect|in force|effective from|start date|starting date)\b", re.I)
+    r"(?:^\s*when\b|\bwhen (?:did|was|were|will|does|do|is|has|have|are|would)\b|\bwhen\s*\??\s*$|\b(?:what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
+    r"signed on|took effect|take effect|in force|effective from|start date|starting date)\b)", re.I)
 _FIGURE = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"
     r"grew|increase|decrease|value|number of|total|figure|amount|statistics|how big|how large)\b|%", re.I)
 _LIST = re.compile(
-    r"\b(which (?:partners|countries|economies|regions|administrations|agreements|arrangements)|what (?:partners|countries|"
+    r"\b(which (?:of [\w' ]+ )?(?:partners|countries|economies|regions|administrations|agreements|arrangements)|what (?:partners|countries|"
     r"economies|agreements|arrangements)|list|who are|name the|which ones)\b", re.I)
 _BENEFITS = re.compile(
     r"\b(benefits?|facilitation|advantages?|measures?|privileges?|conveniences?|faster|quicker|inspect\w*|priority|"
-    r"liaison|lower (?:document|inspection)|document audit|clearance time|what do (?:aeo )?(?:enterprises|companies|firms|we|i) get|"
+    r"liaison|lower (?:document|inspection)|document audit|clearance time|easier|ease|simplif\w*|help|speed up|"
+    r"what do (?:aeo )?(?:enterprises|companies|firms|we|i) get|"
     r"what does it (?:offer|give|mean)|perks?|treatment)\b", re.I)
 _SEARCH = re.compile(
-    r"\b(announcements?|bulletins?|news|press releases?|notices?|find|show me|search|articles?|what did the bulletin say|"
+    r"^\s*(?:any |all |the |latest |recent )?(announcements?|bulletins?|news|press releases?|notices?|find|show me|search|articles?|what did the bulletin say|"
     r"what was announced|latest)\b", re.I)
 _SIGNED = re.compile(r"\b(sign\w*|conclud\w*|agree[sd]?|deal|concluded|inked)\b", re.I)
-_IN_FORCE = re.compile(r"\b(effect\w*|in force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|operational|valid)\b", re.I)
+_IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|operational|valid)\b", re.I)
 _ANNOUNCED = re.compile(r"\b(announc\w*|publish\w*|report\w*|released?|bulletin dated|news)\b", re.I)
 _FOLLOWUP_START = re.compile(r"^\s*(and|also|what about|how about|and for|and with|same for|what of|then|but)\b", re.I)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|these|those|the (?:arrangement|agreement|deal|mra))\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|these|those|ones|the former|the latter|the (?:arrangement|agreement|deal|mra))\b", re.I)
 _YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b")
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to)\s+((?:19|20)\d\d)\b", re.I)
 _AFTER = re.compile(r"\b(?:after|since|from)\s+((?:19|20)\d\d)\b", re.I)
@@ -99,13 +100,14 @@ def classify(question: str) -> tuple[str, str | None]:
     date_field = None
     if _DATE.search(q):
         date_field = "in_force" if _IN_FORCE.search(q) else "announced" if _ANNOUNCED.search(q) and not _SIGNED.search(q) else "signed"
-    if _OUT_OF_SCOPE.search(q) and not re.search(r"\baeo\b", q, re.I):
+    if _OUT_OF_SCOPE.search(q):
         return "out_of_scope", None
     if _PROCEDURE.search(q) and not _FIGURE.search(q):
         return "procedure", None
     if _ELIGIBILITY.search(q):
         return "eligibility", date_field
-    if date_field and re.search(r"\b(when|what date|which date|date|since when|what day|what year|which year)\b", q, re.I):
+    if date_field and re.search(r"^\s*when\b|\bwhen (?:did|was|were|will|does|do|is|has)\b|\bwhen\s*\??\s*$|"
+                                r"\b(what date|which date|date|since when|what day|what year|which year)\b", q, re.I):
         return "date", date_field
     if _FIGURE.search(q) and not re.search(r"\b(lower|inspection|audit) rate\b", q, re.I):
         return "figure", None
