@@ -221,8 +221,8 @@ class Composer:
         best = ranked[0]
         if intent.year and best.period and best.period[:4].isdigit() and int(best.period[:4]) != intent.year:
             n = self.cite(book, best.source, best.start, best.end)
-            return Composed("not_found", f"The bulletins give no figure for {intent.year}; the nearest they give is "
-                            f"for {best.period}: {_sentence(best.quote)} [{n}]")
+            return Composed("not_found", f"The bulletins give no figure for the year asked; the nearest they give "
+                            f"is for {best.period}: {_sentence(best.quote)} [{n}]")
         same = [f for f in ranked[1:] if f.subject_terms.head == best.subject_terms.head and f.kind == best.kind
                 and f.source != best.source]
         latest = max([best, *same], key=lambda f: f.bulletin_sort)

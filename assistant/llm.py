@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.settings import Settings
+from corpus.sentences import split_sentences
 
 PROMPT = """You rewrite answers about customs arrangements into fluent, plain English.
 Rules:
@@ -30,7 +31,6 @@ SOURCES:
 
 Fluent answer:"""
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?:\s*\[\d+\])*|$)")
 _MARK = re.compile(r"\[(\d+)\]")
 
 
@@ -84,12 +84,25 @@ def rewrite(llm: Any, question: str, draft: str, citations: dict[int, str]) -> R
     return Rewrite(text, tuple(citation_flags(text, set(citations))))
 
 
+def _sentences_with_marks(text: str) -> list[str]:
+    """Sentences of ``text``, each with the [n] markers written after its full stop."""
+    out: list[str] = []
+    for s in split_sentences(text):
+        body = s.text
+        lead = re.match(r"(?:\[\d+\]\s*)+", body)
+        if lead and out:
+            out[-1] += " " + lead.group(0).strip()
+            body = body[lead.end():]
+        if body.strip():
+            out.append(body.strip())
+    return out
+
+
 def citation_flags(text: str, valid: set[int]) -> list[str]:
     """Sentences with no [n] marker, and markers that name no citation."""
     flags = []
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group(0).strip()
-        if not sentence or not re.search(r"\w", sentence):
+    for sentence in _sentences_with_marks(text):
+        if not re.search(r"[^\W\d]", re.sub(r"\[\d+\]", "", sentence)):
             continue
         marks = {int(x) for x in _MARK.findall(sentence)}
         if not marks:

@@ -29,7 +29,7 @@ _ELIGIBILITY = re.compile(
     r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded))\b",
     re.I)
 _DATE = re.compile(
-    r"(?:^\s*when\b|\bwhen (?:did|was|were|will|does|do|is|has|have|are|would)\b|\bwhen\s*\??\s*$|\b(?:what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
+    r"(?:\bwhen\b|\b(?:what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
     r"signed on|took effect|take effect|in force|effective from|start date|starting date)\b)", re.I)
 _FIGURE = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"
@@ -94,11 +94,24 @@ def partners_in(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+_CONJUNCTION_WHEN = re.compile(r"\b(what|how|which|who)\b.*\bwhen\b|\bwhen\b.*\b(what|how)\b", re.I)
+
+
+def _temporal(q: str) -> bool:
+    """Whether a question asks for a time; "what happens when trade resumes" uses "when" as a conjunction."""
+    m = _DATE.search(q)
+    if not m:
+        return False
+    return not (m.group(0).lower() == "when" and _CONJUNCTION_WHEN.search(q) and not re.search(r"\bwhen\b", q[:8], re.I))
+
+
 def classify(question: str) -> tuple[str, str | None]:
     """(kind, date_field) from the wording alone."""
     q = question
     date_field = None
-    if _DATE.search(q):
+    if re.match(r"\s*(which|what)\s+(?:of [\w' ]+ )?(partners|countries|economies|regions|administrations)\b", q, re.I):
+        return "list", None
+    if _temporal(q):
         date_field = "in_force" if _IN_FORCE.search(q) else "announced" if _ANNOUNCED.search(q) and not _SIGNED.search(q) else "signed"
     if _OUT_OF_SCOPE.search(q):
         return "out_of_scope", None
@@ -106,8 +119,7 @@ def classify(question: str) -> tuple[str, str | None]:
         return "procedure", None
     if _ELIGIBILITY.search(q):
         return "eligibility", date_field
-    if date_field and re.search(r"^\s*when\b|\bwhen (?:did|was|were|will|does|do|is|has)\b|\bwhen\s*\??\s*$|"
-                                r"\b(what date|which date|date|since when|what day|what year|which year)\b", q, re.I):
+    if date_field:
         return "date", date_field
     if _FIGURE.search(q) and not re.search(r"\b(lower|inspection|audit) rate\b", q, re.I):
         return "figure", None
