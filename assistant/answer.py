@@ -34,14 +34,16 @@ class CitationBook:
             self._by_span[key] = Citation(
                 n=len(self._by_span) + 1, source=p.source, doc_id=p.doc_id, title=p.title,
                 date=p.date.iso if p.date else None, quote=e.sentence.text,
-                start=e.sentence.start, end=e.sentence.end,
+                start=e.sentence.start, end=e.sentence.end, date_text=p.date.label() if p.date else None,
             )
         return self._by_span[key].n
 
-    def cite_span(self, source: str, doc_id: str, title: str, date: str | None, text: str, start: int, end: int) -> int:
+    def cite_span(self, source: str, doc_id: str, title: str, date: str | None, text: str, start: int, end: int,
+                  date_text: str | None = None) -> int:
         key = (source, start, end)
         if key not in self._by_span:
-            self._by_span[key] = Citation(len(self._by_span) + 1, source, doc_id, title, date, text[start:end], start, end)
+            self._by_span[key] = Citation(len(self._by_span) + 1, source, doc_id, title, date, text[start:end], start,
+                                          end, date_text)
         return self._by_span[key].n
 
     @property

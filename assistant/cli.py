@@ -79,7 +79,7 @@ def cmd_search(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 def _print_answer(result: dict[str, Any], out: TextIO) -> None:
     out.write(result["answer"] + "\n")
     for c in result["citations"]:
-        out.write(f"  [{c['n']}] {c['source']} ({c['date'] or 'date not given'}), chars {c['start']}-{c['end']}: "
+        out.write(f"  [{c['n']}] {c['source']} ({c.get('date_text') or c['date'] or 'undated'}), chars {c['start']}-{c['end']}: "
                   f"\"{c['quote']}\"\n")
     for claim in _claims(result):
         out.write(f"  check: {claim['claim']!r} is {claim['verdict']}" + (f" — {claim['note']}" if claim.get("note") else "") + "\n")

@@ -51,7 +51,7 @@ class Composer:
         if not hit:
             return None
         start, stop = hit[0].start, hit[-1].end
-        return book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, start, stop)
+        return book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, start, stop, _label(doc))
 
     def _cite_field(self, book: CitationBook, span: FieldSpan | None) -> str:
         if span is None or span.start < 0:
@@ -68,7 +68,7 @@ class Composer:
         missing = self.unknown_partners(intent)
         if intent.kind == "out_of_scope":
             return Composed("not_found", "The bulletins do not cover this: they announce customs arrangements "
-                            "(such as AEO mutual recognition), not " + _topic(intent.question) + ".")
+                            "(such as AEO mutual recognition) and say nothing on " + _topic(intent.question) + ".")
         if missing:
             names = " or ".join(missing)
             return Composed("not_found", f"The bulletins do not mention {names}, so they say nothing about an "
@@ -332,7 +332,7 @@ class Composer:
             for s in sentences_of(doc.text):
                 low = s.text.lower()
                 if arr.partner.lower() in low and ("sign" in low or "recogni" in low or "agreement" in low):
-                    n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end)
+                    n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
                     return f" [{n}]"
         return ""
 
@@ -341,7 +341,7 @@ class Composer:
             return ""
         cites = sorted({n for m in arr.measures if (n := self.cite(book, m.source, m.start, m.end))})
         marks = "".join(f" [{n}]" for n in cites)
-        items = "; ".join(m.value for m in arr.measures)
+        items = "; ".join(_item(m.value) for m in arr.measures)
         if lead:
             return (f"Under the {self._home(arr)}–{arr.partner} AEO arrangement, AEO enterprises of both sides get "
                     f"these facilitation measures: {items}{marks}.")
@@ -356,7 +356,7 @@ class Composer:
             for s in sentences_of(doc.text):
                 low = s.text.lower()
                 if "certif" in low and "enterprise" in low:
-                    n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end)
+                    n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
                     extra = " (in China: an Advanced Certified Enterprise)" if home == "China" else ""
                     return (f"These benefits apply only to enterprises that customs has certified as AEOs{extra}, "
                             f"on both sides [{n}].")
@@ -383,7 +383,7 @@ class Composer:
             for name in others:
                 for s in sentences_of(doc.text):
                     if any(x.name == name for x in find_mentions(s.text)):
-                        cites.append(f"{name} [{book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end)}]")
+                        cites.append(f"{name} [{book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))}]")
                         break
             if cites:
                 parts.append(f"Besides {', '.join(doc.partners)}, the bulletin {doc.source} names: " + "; ".join(cites) + ".")
@@ -393,7 +393,7 @@ class Composer:
         for doc in self.docs.values():
             for s in sentences_of(doc.text):
                 if partner.lower() in s.text.lower():
-                    n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end)
+                    n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
                     return f"A bulletin mentions {partner} only in passing: {_sentence(s.text)} [{n}]"
         return ""
 
@@ -425,6 +425,15 @@ def wanted_kinds(question: str) -> set[str]:
     if re.search(r"\bhow many\b|\bnumber of\b", q):
         return {"count"}
     return set()
+
+
+def _label(doc: DocumentRow) -> str | None:
+    return doc.date.label() if doc.date else None
+
+
+def _item(text: str) -> str:
+    """A list item in running text: lower-case its first letter unless it starts an acronym or a name."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
 
 
 def _sentence(text: str) -> str:

@@ -48,11 +48,13 @@ class Citation:
     quote: str
     start: int
     end: int
+    date_text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "n": self.n, "source": self.source, "doc_id": self.doc_id, "title": self.title,
             "date": self.date, "quote": self.quote, "start": self.start, "end": self.end,
+            "date_text": self.date_text,
         }
 
 

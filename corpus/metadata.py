@@ -44,9 +44,29 @@ def issuing_body(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+_DATELINE = re.compile(r"^(?:[A-Z][\w.&' -]{0,40},\s*){0,3}$")
+
+
+def strip_dateline(line: str) -> str:
+    """Drop a leading dateline ("China News Agency, Beijing, February 7th (Reporter …)") from a line."""
+    from corpus.dates import find_dates
+
+    dates = [d for d in find_dates(line[:120]) if d.start < 80]
+    if not dates or not _DATELINE.match(line[: dates[0].start]):
+        return line
+    rest = line[dates[0].end:]
+    rest = re.sub(r"^\s*\([^)]{0,60}\)", "", rest)
+    rest = rest.lstrip(" ,:;—–-")
+    return rest if len(rest) > 20 else line
+
+
 def title_from_text(text: str, limit: int = 120) -> str:
-    """First line, trimmed to a sentence or ``limit`` characters: bulletins rarely carry a title line."""
-    first = text.strip().split("\n", 1)[0]
+    """First line without its dateline, trimmed to a sentence or ``limit`` characters.
+
+    Bulletins rarely carry a title line; their opening sentence, minus place and date, says what
+    they announce.
+    """
+    first = strip_dateline(text.strip().split("\n", 1)[0])
     sentence = re.split(r"(?<=[.!?。])\s", first, maxsplit=1)[0]
     title = sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return title

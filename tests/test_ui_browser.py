@@ -1,0 +1,271 @@
+"""The web app in real headless Chromium: ask, not found, search, facts, admin upload, and no script injection.
+
+Screenshots of every tab go to test-artifacts/screenshots/ and are copied to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import Assistant, Settings
+from index.embedder import SentenceTransformerEmbedder
+from ui.app import build_app, launch_options
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(apt-get install chromium, or `make browser`)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+ROOT = Path(__file__).resolve().parent.parent
+BULLETINS = ROOT / "corpus" / "bulletins"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+SERBIA = "000_eb2d948c419fafef.txt"
+MACAO = "003_740ae7fc80938b27.txt"
+PASSWORD = "open sesame"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MACAO_Q = "What was the total trade value between the Mainland and Macao in 2022?"
+URUGUAY = """Beijing, 3 May 2024 — China Customs and the National Customs Directorate of Uruguay signed a \
+mutual recognition arrangement of Authorized Economic Operators (AEO) on 3 May 2024 in Montevideo.
+
+Under the arrangement, AEO enterprises of China and Uruguay enjoy a lower inspection rate, priority \
+inspection and a designated customs liaison officer. Uruguay becomes the 29th economy to recognise China's AEOs.
+"""
+EVIL = """Beijing, 4 June 2024 — Customs of Atlantis and China Customs signed an AEO mutual recognition \
+arrangement on the harbour of Poseidonia <script>window.__pwned = 1</script> during the Atlantis trade fair.
+
+The Atlantis arrangement gives AEO enterprises priority clearance <img src=x onerror="window.__pwned = 2; \
+alert('xss')"> at the Poseidonia harbour.
+"""
+TIMEOUT = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+    shutil.copyfile(SHOTS / name, DOCS_SHOTS / name)
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Iterator[Assistant]:
+    home = tmp_path_factory.mktemp("ui-browser-home")
+    a = Assistant(Settings.from_env(env={}, home=home, admin_password=PASSWORD), embedder=embedder)
+    assert not a.ingest([BULLETINS], progress=False).rejected
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def url(assistant: Assistant) -> Iterator[str]:
+    demo = build_app(assistant)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
+                **launch_options(assistant))
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, url: str) -> Iterator[Any]:
+    """A fresh browser session (its own conversation and admin lock) with the app loaded."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.dialogs = dialogs
+    pg.goto(url)
+    pg.locator("#ask-question textarea").wait_for()
+    yield pg
+    context.close()
+
+
+def tab(page: Any, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def ask(page: Any, question: str, n_answers: int) -> None:
+    """Ask and wait until the n-th answer has finished streaming (its sources panel is filled)."""
+    page.locator("#ask-question textarea").fill(question)
+    page.locator("#ask-button").click()
+    page.locator(f'#ask-sources .answer-panel[data-turn="{n_answers}"]').wait_for()
+    page.locator("#ask-chat [data-testid=bot]").nth(n_answers - 1).wait_for()
+
+
+def upload(page: Any, path: Path) -> str:
+    page.locator("#upload-files input[type=file]").set_input_files(str(path))
+    page.locator("#upload-files").get_by_text(path.name).first.wait_for()
+    page.locator("#upload-button").click()
+    page.locator("#upload-result #upload-report").wait_for()
+    return str(page.locator("#upload-result").inner_text())
+
+
+def unlock(page: Any) -> None:
+    tab(page, "Bulletins")
+    assert not page.locator("#upload-files").is_visible()
+    page.locator("#admin-password input").fill("not it")
+    page.locator("#admin-unlock").click()
+    page.locator("#admin-message").get_by_text("Wrong password").wait_for()
+    assert not page.locator("#upload-files").is_visible()
+    page.locator("#admin-password input").fill(PASSWORD)
+    page.locator("#admin-unlock").click()
+    page.locator("#upload-files").wait_for(state="visible")
+    page.locator("#admin-password").wait_for(state="hidden")
+
+
+def test_ask_shows_cited_answer_with_highlighted_quote(page: Any, assistant: Assistant) -> None:
+    page.locator("#ask-examples").get_by_text("What was the total trade value", exact=False).first.click()
+    sync_api.expect(page.locator("#ask-question textarea")).to_have_value(MACAO_Q)
+    page.locator("#ask-button").click()
+    page.locator("#ask-sources #answer-sources").wait_for()
+    answer = page.locator("#ask-chat [data-testid=bot]").last
+    assert "US$4.36 billion" in answer.inner_text()
+    assert answer.locator("sup.cite").count() >= 1
+    marks = page.locator("#ask-sources .cite-card blockquote mark").all_inner_texts()
+    assert any("US$4.36 billion" in m for m in marks), marks
+    assert MACAO in page.locator("#ask-sources").inner_text()
+    expected = assistant.ask(MACAO_Q).to_json()
+    supported = [c for ch in expected["checks"] for c in ch.get("claims", []) if c["verdict"] == "supported"]
+    if supported:
+        fig = answer.locator(".fig.v-supported").first
+        fig.wait_for()
+        assert "verified" in (fig.get_attribute("title") or "")
+        assert page.locator("#ask-sources #answer-checks .badge.v-supported").count() >= 1
+    shot(page, "ask.png")
+    # a follow-up uses the conversation
+    ask(page, "Which facilitation measures does it give?", 2)
+    assert page.locator("#ask-chat [data-testid=bot]").count() == 2
+    assert MACAO in page.locator("#ask-sources").inner_text()
+
+
+def test_unanswerable_question_shows_not_found(page: Any) -> None:
+    ask(page, "What is the import tariff on steel in Brazil?", 1)
+    box = page.locator("#ask-sources #not-found")
+    assert "Not found in the bulletins" in box.inner_text()
+    assert box.locator("ul.closest li").count() >= 1
+    assert "Not found in the bulletins" in page.locator("#ask-chat [data-testid=bot]").last.inner_text()
+
+
+def test_search_with_partner_filter_and_bulletin_view(page: Any) -> None:
+    tab(page, "Search")
+    page.locator("#search-query textarea").fill("AEO facilitation measures")
+    page.locator("#search-since input, #search-since textarea").first.fill("2024-02-30")
+    page.locator("#search-button").click()
+    page.locator("#search-message .error-msg").get_by_text("not a real date", exact=False).wait_for()
+    page.locator("#search-since input, #search-since textarea").first.fill("")
+    partner = page.locator("#search-partner input")
+    partner.click()
+    partner.fill("")
+    partner.press_sequentially("Serbia")
+    partner.press("Enter")
+    assert partner.input_value() == "Serbia"
+    page.locator("#search-button").click()
+    page.locator("#search-message .ok-msg").get_by_text("naming Serbia", exact=False).wait_for()
+    groups = page.locator("#search-results .search-group")
+    assert groups.count() >= 1
+    assert all(SERBIA in g.inner_text() for g in groups.all())
+    assert page.locator("#search-results mark").count() >= 1
+    hit = page.locator("#search-bulletin #bulletin-hit")
+    hit.wait_for()
+    assert SERBIA in page.locator("#search-bulletin #bulletin-meta").inner_text()
+    shot(page, "search.png")
+
+
+def test_facts_table_and_draft_check(page: Any, assistant: Assistant) -> None:
+    tab(page, "Facts")
+    page.locator("#facts-message").get_by_text("facts", exact=False).wait_for()
+    if not hasattr(assistant, "facts_json"):
+        shot(page, "facts.png")
+        pytest.skip("the assistant has no fact table yet")
+    assert MACAO in page.locator("#facts-table").inner_text()
+    page.locator("#check-text textarea").fill("Trade between the Mainland and Macao was US$5 billion in 2022.")
+    page.locator("#check-button").click()
+    result = page.locator("#check-result #check-verdicts, #check-result .notice, #check-result .error-msg").first
+    result.wait_for()
+    assert "contradicted" in result.inner_text()
+    shot(page, "facts.png")
+
+
+def test_upload_a_bulletin_then_ask_about_it(page: Any, tmp_path: Path) -> None:
+    unlock(page)
+    path = tmp_path / "china_uruguay_aeo.txt"
+    path.write_text(URUGUAY, encoding="utf-8")
+    report = upload(page, path)
+    assert "added" in report and path.name in report, report
+    page.locator("#bulletins-table").get_by_text(path.name).wait_for()
+    shot(page, "bulletins.png")
+    tab(page, "Ask")
+    ask(page, "When did China and Uruguay sign their AEO arrangement?", 1)
+    assert path.name in page.locator("#ask-sources").inner_text()
+    assert "Uruguay" in page.locator("#ask-chat [data-testid=bot]").last.inner_text()
+
+
+def test_markup_inside_a_bulletin_never_runs(page: Any, tmp_path: Path) -> None:
+    unlock(page)
+    path = tmp_path / "atlantis_aeo.txt"
+    path.write_text(EVIL, encoding="utf-8")
+    report = upload(page, path)
+    assert "added" in report, report
+    page.locator("#bulletins-table").get_by_text(path.name).wait_for()
+    tab(page, "Ask")
+    ask(page, "What does the Atlantis arrangement give AEO enterprises at the Poseidonia harbour?", 1)
+    tab(page, "Search")
+    page.locator("#search-query textarea").fill("Atlantis Poseidonia harbour")
+    page.locator("#search-button").click()
+    page.locator("#search-bulletin #bulletin-hit").wait_for()
+    shown = page.locator("#search-bulletin").inner_text()
+    assert "<script>window.__pwned = 1</script>" in shown
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.dialogs == []
+    assert page.locator("#search-bulletin script, #ask-sources script, #ask-chat script").count() == 0
+    assert page.locator("#search-bulletin img, #ask-sources img").count() == 0
+
+
+def test_evaluate_tab_runs_a_set(page: Any, tmp_path: Path) -> None:
+    if page.get_by_role("tab", name="Evaluate").count() == 0:
+        pytest.skip("no Evaluate tab: the evals harness is not usable")
+    items = [{"id": "macao-trade", "question": MACAO_Q, "expected": {"facts": [["4.36 billion"]]},
+              "sources": [MACAO], "answerable": True, "type": "figure"},
+             {"id": "steel", "question": "What is the import tariff on steel in Brazil?", "expected": {},
+              "sources": [], "answerable": False, "type": "unanswerable"}]
+    path = tmp_path / "mini.jsonl"
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
+    tab(page, "Evaluate")
+    page.locator("#eval-upload input[type=file]").set_input_files(str(path))
+    page.locator("#eval-upload").get_by_text(path.name).first.wait_for()
+    page.locator("#eval-run").click()
+    page.locator("#eval-summary table").wait_for()
+    assert "pass_rate" in page.locator("#eval-summary").inner_text()
+    shot(page, "evaluate.png")

@@ -1,0 +1,435 @@
+"""The Gradio app: Ask, Search, Facts, Bulletins (admin) and Evaluate tabs over one ``Assistant``.
+
+The app holds no retrieval or checking logic: every handler calls the assistant service and hands its
+JSON to ``ui.render``, which escapes all bulletin and answer text before it becomes HTML.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+import pandas as pd
+
+from ui import render
+
+if TYPE_CHECKING:
+    from assistant import Assistant, Conversation
+
+EXAMPLES = [
+    "What was the total trade value between the Mainland and Macao in 2022?",
+    "Which facilitation measures do AEO enterprises of China and Serbia enjoy?",
+    "When did China and Serbia sign their AEO mutual recognition agreement?",
+    "How many Belt and Road partners have mutual recognition with China?",
+]
+UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm"]
+STREAM_DELAY_S = 0.04  # pause between streamed pieces so the browser paints them one by one
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class ChatSession:
+    """One browser session's conversation and the chat messages shown for it (kept in ``gr.State``)."""
+
+    conversation: Conversation
+    messages: list[dict[str, str]] = field(default_factory=list)
+    last: dict[str, Any] | None = None
+
+
+def _partner_choices() -> list[tuple[str, str]]:
+    from corpus import all_names
+
+    return [("Any partner", "")] + [(n, n) for n in all_names()]
+
+
+def _resolve_partner(name: str | None) -> str | None:
+    """The canonical partner for a dropdown value; ValueError with a readable message if unknown."""
+    if not name:
+        return None
+    from assistant import resolve_partner
+
+    return resolve_partner(name)
+
+
+def parse_day(value: str | None, label: str) -> date | None:
+    """A YYYY-MM-DD text box as a date; ValueError naming the box otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _ISO_DATE.match(value):
+        raise ValueError(f"{label} must be a date in YYYY-MM-DD form, e.g. 2024-05-03 (got {value!r})")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{label} is not a real date: {value!r}") from None
+
+
+def _eval_api() -> dict[str, Any] | None:
+    """The evaluation harness functions the Evaluate tab needs, or None when the package is not usable."""
+    try:
+        import evals.command  # noqa: F401  (the tab exists only when the harness is importable)
+        from evals.report import run_to_dict
+        from evals.runner import run_eval
+        from evals.schema import SetError, load_set, shipped_sets
+        from evals.stats import summarise
+    except Exception:  # noqa: BLE001 - any import problem means: no Evaluate tab
+        return None
+    return {"run_to_dict": run_to_dict, "run_eval": run_eval, "SetError": SetError, "load_set": load_set,
+            "shipped_sets": shipped_sets, "summarise": summarise}
+
+
+class App:
+    """Handlers bound to one assistant; ``build`` lays out the Blocks and wires them."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.a = assistant
+        self.password = assistant.settings.admin_password or None
+        self.tmp = Path(tempfile.mkdtemp(prefix="customs-ui-"))
+        self.evals = _eval_api()
+
+    # -- Ask --------------------------------------------------------------------------------------
+    def _texts(self, result: dict[str, Any]) -> dict[str, str | None]:
+        texts: dict[str, str | None] = {}
+        for c in result.get("citations") or []:
+            src = c.get("source")
+            if src and src not in texts:
+                doc = self.a.bulletin(src)
+                texts[src] = doc.text if doc else None
+        return texts
+
+    def ask(self, question: str, session: ChatSession | None) -> Iterator[tuple[Any, ...]]:
+        """Stream an answer piece by piece, then show its sources and checked figures."""
+        from assistant import EmptyIndexError
+
+        session = session or ChatSession(self.a.conversation())
+        question = " ".join((question or "").split())
+        if not question:
+            yield "", list(session.messages), session, gr.skip(), gr.skip()
+            return
+        session.messages.append({"role": "user", "content": render.esc(question)})
+        pending = '<span class="notice">Searching the bulletins…</span>'
+        yield "", session.messages + [{"role": "assistant", "content": pending}], session, gr.skip(), gr.skip()
+        try:
+            result = session.conversation.ask(question).to_json()
+        except EmptyIndexError as exc:
+            session.messages.append({"role": "assistant", "content": render.message(str(exc), elem="span")})
+            yield "", list(session.messages), session, render.message(str(exc)), None
+            return
+        session.last = result
+        pieces = render.answer_pieces(result["answer"]) if result["status"] == "answered" else [""]
+        for i in range(1, len(pieces)):
+            bubble = {"role": "assistant", "content": render.answer_bubble(result, upto=i)}
+            yield "", session.messages + [bubble], session, gr.skip(), gr.skip()
+            time.sleep(STREAM_DELAY_S)
+        session.messages.append({"role": "assistant", "content": render.answer_bubble(result)})
+        panel = render.sources_html(result, self._texts(result), turn=len(session.conversation.turns))
+        yield "", list(session.messages), session, panel, result
+
+    def reset(self, session: ChatSession | None) -> tuple[Any, ...]:
+        """Start a new conversation: follow-ups no longer refer to earlier turns."""
+        if session is not None:
+            session.conversation.reset()
+            session.messages.clear()
+            session.last = None
+        return [], session, render.sources_html(None, {}), None
+
+    # -- Search -----------------------------------------------------------------------------------
+    def search(self, query: str, partner: str | None, since: str, until: str) -> tuple[Any, ...]:
+        """Grouped, highlighted hits, and the best hit opened in the bulletin viewer."""
+        from assistant import EmptyIndexError
+
+        nothing = gr.update(choices=[], value=None)
+        query = " ".join((query or "").split())
+        if not query:
+            return render.message("Type something to search for."), "", nothing, ""
+        try:
+            canonical = _resolve_partner(partner)
+            since_d, until_d = parse_day(since, "From"), parse_day(until, "To")
+            if since_d and until_d and since_d > until_d:
+                raise ValueError("From must be on or before To")
+            result = self.a.search_grouped(query, partner=canonical, since=since_d, until=until_d)
+        except (ValueError, EmptyIndexError) as exc:
+            return render.message(str(exc)), "", nothing, ""
+        choices = render.hit_choices(result)
+        first = choices[0][1] if choices else None
+        n = len(result.get("results") or [])
+        groups = len(result.get("groups") or [])
+        note = f"{n} passage{'s' if n != 1 else ''} in {groups} bulletin{'s' if groups != 1 else ''}"
+        if canonical:
+            note += f" naming {canonical}"
+        return (render.message(note, ok=True), render.search_html(result), gr.update(choices=choices, value=first),
+                self.open_hit(first))
+
+    def open_hit(self, value: str | None) -> str:
+        """The whole bulletin of a search hit, the hit's passage marked."""
+        hit = render.parse_hit(value)
+        if hit is None:
+            return ""
+        source, start, end = hit
+        doc = self.a.bulletin(source)
+        if doc is None:
+            return render.message(f"{source} is no longer indexed.")
+        return render.bulletin_html(self.a.bulletin_json(doc), doc.text, [(start, end)])
+
+    # -- Facts ------------------------------------------------------------------------------------
+    def _csv(self, stem: str, headers: list[str], rows: list[list[Any]]) -> str:
+        folder = Path(tempfile.mkdtemp(dir=self.tmp))
+        return str(render.write_csv(folder / f"{stem}.csv", headers, rows))
+
+    def facts(self, partner: str | None, subject: str | None) -> tuple[Any, ...]:
+        """The fact table and arrangement records for a partner/subject, with CSV downloads."""
+        empty_f = pd.DataFrame([], columns=render.FACT_HEADERS)
+        empty_a = pd.DataFrame([], columns=render.ARRANGEMENT_PREFERRED)
+        facts_fn = getattr(self.a, "facts_json", None)
+        arr_fn = getattr(self.a, "arrangements_json", None)
+        if facts_fn is None and arr_fn is None:
+            msg = render.message("The fact table is not available in this version of the assistant.")
+            return msg, empty_f, empty_a, gr.update(value=None), gr.update(value=None)
+        try:
+            canonical = _resolve_partner(partner)
+        except ValueError as exc:
+            return render.message(str(exc)), empty_f, empty_a, gr.update(value=None), gr.update(value=None)
+        subject = (subject or "").strip() or None
+        facts = list(facts_fn(partner=canonical, subject=subject)) if facts_fn else []
+        arrangements = list(arr_fn(partner=canonical)) if arr_fn else []
+        f_rows = render.fact_rows(facts)
+        a_headers, a_rows = render.record_table(arrangements, render.ARRANGEMENT_PREFERRED)
+        a_headers = a_headers or list(render.ARRANGEMENT_PREFERRED)
+        note = f"{len(facts)} facts, {len(arrangements)} arrangement records"
+        return (render.message(note, ok=True), pd.DataFrame(f_rows, columns=render.FACT_HEADERS),
+                pd.DataFrame(a_rows, columns=a_headers),
+                self._csv("facts", render.FACT_HEADERS, f_rows), self._csv("arrangements", a_headers, a_rows))
+
+    def check(self, text: str) -> str:
+        """Each figure of a pasted draft with its verdict against the fact table."""
+        if getattr(self.a, "check", None) is None:
+            return render.message("Checking drafts is not available in this version of the assistant.")
+        if not (text or "").strip():
+            return render.message("Paste a draft to check.")
+        return render.check_html(self._check_json(text))
+
+    def _check_json(self, text: str) -> dict[str, Any]:
+        """``Assistant.check`` as JSON, whether it returns a result object or a dict already."""
+        result = self.a.check(text)
+        to_json: Callable[[], dict[str, Any]] | None = getattr(result, "to_json", None)
+        return to_json() if to_json is not None else dict(result)  # type: ignore[call-overload]
+
+    # -- Bulletins (admin) ------------------------------------------------------------------------
+    def unlock(self, password: str, unlocked: bool) -> tuple[Any, ...]:
+        """Compare the password on the server; the per-session flag lives in ``gr.State``, not the page."""
+        if self.password is None:
+            ok = True
+        else:
+            ok = hmac.compare_digest((password or "").encode(), self.password.encode())
+            if not ok:
+                time.sleep(0.5)  # slow down guessing
+        msg = (render.message("Unlocked.", ok=True) if ok
+               else render.message("Wrong password."))
+        return ok, gr.update(visible=ok), gr.update(visible=not ok), msg, "", self.bulletin_table(ok)
+
+    def bulletin_table(self, unlocked: bool) -> pd.DataFrame:
+        rows = render.bulletin_rows(self.a.bulletin_json(d) for d in self.a.bulletins()) if unlocked else []
+        return pd.DataFrame(rows, columns=render.BULLETIN_HEADERS)
+
+    def upload(self, files: list[str] | str | None, unlocked: bool) -> tuple[str, pd.DataFrame]:
+        """Ingest uploaded bulletins with the CLI's rules; only bytes and a base name reach the service."""
+        if not unlocked:
+            return render.message("Locked: enter the admin password first."), self.bulletin_table(False)
+        paths = [files] if isinstance(files, str) else list(files or [])
+        if not paths:
+            return render.message("Choose one or more .txt, .md or .html files."), self.bulletin_table(True)
+        limit = self.a.settings.max_file_bytes
+        items = []
+        for p in paths:
+            path = Path(p)
+            name = path.name
+            try:
+                size = path.stat().st_size
+                if size > limit:
+                    items.append(render.message(f"rejected: {name} — {size} bytes is over the {limit}-byte limit",
+                                                elem="li"))
+                    continue
+                with path.open("rb") as fh:
+                    data = fh.read(limit + 1)
+            except OSError as exc:
+                items.append(render.message(f"rejected: {name} — cannot read the upload: {exc}", elem="li"))
+                continue
+            items.append(render.ingest_html(name, self.a.ingest_upload(data, name).to_json()))
+        return f'<ul id="upload-report">{"".join(items)}</ul>', self.bulletin_table(True)
+
+    # -- Evaluate ---------------------------------------------------------------------------------
+    def _ask_turns(self, turns: list[str]) -> dict[str, Any]:
+        conversation = self.a.conversation()
+        result: dict[str, Any] = {}
+        for turn in turns:
+            result = conversation.ask(turn).to_json()
+        return result
+
+    def evaluate(self, set_name: str | None, upload: str | None,
+                 progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[str, str]:  # noqa: B008
+        """Run a gold set through the assistant and show summary metrics and failing questions."""
+        api = self.evals
+        if api is None:
+            return render.message("The evaluation harness is not available."), ""
+        source = upload or set_name
+        if not source:
+            return render.message("Pick a shipped set or upload a .jsonl set."), ""
+        try:
+            items = api["load_set"](source)
+        except api["SetError"] as exc:
+            return render.message(str(exc)), ""
+        progress(0, desc=f"Asking {len(items)} questions")
+        check_fn = self._check_json if getattr(self.a, "check", None) is not None else None
+        run = api["run_eval"](items, self._ask_turns, check_fn, progress=True, set_name=Path(str(source)).name)
+        summary = api["summarise"](run, resamples=200)
+        data = api["run_to_dict"](run, summary)
+        failing = [{"id": i.get("id"), "question": i.get("question") or (i.get("turns") or [""])[-1],
+                    "passed": i.get("passed"), "reasons": i.get("reasons"), "error": i.get("error"),
+                    "answer": (i.get("result") or {}).get("answer")} for i in data.get("items", [])]
+        return render.metrics_html(data.get("summary", {}), data.get("counts", {})), render.failures_html(failing)
+
+    # -- layout -----------------------------------------------------------------------------------
+    def build(self) -> gr.Blocks:
+        with gr.Blocks(title="Customs arrangements assistant") as demo:
+            gr.HTML("<h2 style='margin:0'>Customs arrangements assistant</h2>"
+                    "<p class='notice'>Answers from the indexed AEO mutual recognition bulletins, every sentence "
+                    "cited, every figure checked against the fact table.</p>")
+            with gr.Tabs(elem_id="tabs"):
+                with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
+                    self._ask_tab()
+                with gr.Tab("Search", id="search", elem_id="tab-search"):
+                    self._search_tab()
+                with gr.Tab("Facts", id="facts", elem_id="tab-facts"):
+                    self._facts_tab(demo)
+                with gr.Tab("Bulletins", id="bulletins", elem_id="tab-bulletins"):
+                    self._bulletins_tab(demo)
+                if self.evals is not None:
+                    with gr.Tab("Evaluate", id="evaluate", elem_id="tab-evaluate"):
+                        self._evaluate_tab()
+        return demo
+
+    def _ask_tab(self) -> None:
+        session = gr.State(None)
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(elem_id="ask-chat", label="Conversation", height=460, render_markdown=False,
+                                  feedback_options=None, placeholder="Ask about customs arrangements: "
+                                  "answers quote the bulletins, with numbered sources.")
+                with gr.Row():
+                    box = gr.Textbox(elem_id="ask-question", show_label=False, scale=5, autofocus=True,
+                                     placeholder="e.g. When did China and Serbia sign their AEO arrangement?")
+                    send = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=1)
+                gr.Examples(EXAMPLES, inputs=[box], label="Try one of these", elem_id="ask-examples")
+                new = gr.Button("New conversation", elem_id="ask-reset", size="sm")
+            with gr.Column(scale=2):
+                sources = gr.HTML(render.sources_html(None, {}), elem_id="ask-sources")
+                with gr.Accordion("Answer JSON", open=False):
+                    raw = gr.JSON(elem_id="ask-json")
+        gr.on([send.click, box.submit], self.ask, inputs=[box, session],
+              outputs=[box, chat, session, sources, raw], api_name="ask")
+        new.click(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_name="reset")
+        chat.clear(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_visibility="private")
+
+    def _search_tab(self) -> None:
+        with gr.Row():
+            query = gr.Textbox(label="Search the bulletins", elem_id="search-query", scale=4)
+            partner = gr.Dropdown(_partner_choices(), value="", label="Partner", elem_id="search-partner", scale=2)
+            since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="search-since", scale=1)
+            until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="search-until", scale=1)
+        go = gr.Button("Search", variant="primary", elem_id="search-button")
+        note = gr.HTML(elem_id="search-message")
+        with gr.Row():
+            with gr.Column(scale=1):
+                results = gr.HTML(elem_id="search-results")
+            with gr.Column(scale=1):
+                # custom values allowed so API callers can open a hit by value; open_hit validates it anyway
+                pick = gr.Dropdown([], label="Open bulletin at passage", elem_id="search-open",
+                                   allow_custom_value=True)
+                viewer = gr.HTML(elem_id="search-bulletin", js_on_load=(
+                    "watch('value', () => { const m = element.querySelector('#bulletin-hit'); "
+                    "if (m) m.scrollIntoView({block: 'center'}); });"))
+        gr.on([go.click, query.submit], self.search, inputs=[query, partner, since, until],
+              outputs=[note, results, pick, viewer], api_name="search")
+        pick.input(self.open_hit, inputs=[pick], outputs=[viewer], api_name="open_bulletin")
+
+    def _facts_tab(self, demo: gr.Blocks) -> None:
+        with gr.Row():
+            partner = gr.Dropdown(_partner_choices(), value="", label="Partner", elem_id="facts-partner")
+            subject = gr.Textbox(label="Subject", placeholder="e.g. trade value", elem_id="facts-subject")
+            show = gr.Button("Show", variant="primary", elem_id="facts-button")
+        note = gr.HTML(elem_id="facts-message")
+        gr.Markdown("#### Fact table")
+        facts = gr.Dataframe(headers=render.FACT_HEADERS, interactive=False, wrap=True, elem_id="facts-table",
+                             column_widths=["9%", "6%", "7%", "22%", "7%", "7%", "12%", "12%", "18%"], max_height=420)
+        facts_csv = gr.DownloadButton("Download facts CSV", elem_id="facts-download", size="sm")
+        gr.Markdown("#### Arrangement records")
+        arrs = gr.Dataframe(headers=render.ARRANGEMENT_PREFERRED, interactive=False, wrap=True,
+                            elem_id="arrangements-table", max_height=420)
+        arrs_csv = gr.DownloadButton("Download arrangements CSV", elem_id="arrangements-download", size="sm")
+        gr.Markdown("#### Check a draft")
+        draft = gr.Textbox(lines=4, label="Paste a draft: every figure is checked against the fact table",
+                           elem_id="check-text")
+        check = gr.Button("Check figures", elem_id="check-button")
+        verdicts = gr.HTML(elem_id="check-result")
+        outputs = [note, facts, arrs, facts_csv, arrs_csv]
+        gr.on([show.click, subject.submit], self.facts, inputs=[partner, subject], outputs=outputs, api_name="facts")
+        demo.load(self.facts, inputs=[partner, subject], outputs=outputs, api_visibility="private")
+        check.click(self.check, inputs=[draft], outputs=[verdicts], api_name="check")
+
+    def _bulletins_tab(self, demo: gr.Blocks) -> None:
+        unlocked = gr.State(self.password is None)
+        with gr.Group(visible=self.password is not None, elem_id="admin-login") as login:
+            pw = gr.Textbox(type="password", label="Admin password", elem_id="admin-password")
+            go = gr.Button("Unlock", elem_id="admin-unlock")
+        note = gr.HTML(elem_id="admin-message")
+        with gr.Column(visible=self.password is None, elem_id="admin-panel") as panel:
+            files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, type="filepath",
+                            label=f"Upload bulletins (.txt, .md, .html; at most {self.a.settings.max_file_bytes:,} bytes)",
+                            elem_id="upload-files")
+            ingest = gr.Button("Ingest", variant="primary", elem_id="upload-button")
+            report = gr.HTML(elem_id="upload-result")
+            gr.Markdown("#### Indexed bulletins")
+            table = gr.Dataframe(headers=render.BULLETIN_HEADERS, interactive=False, wrap=True,
+                                 elem_id="bulletins-table", column_widths=["18%", "40%", "14%", "14%", "6%", "8%"])
+            refresh = gr.Button("Refresh list", size="sm", elem_id="bulletins-refresh")
+        gr.on([go.click, pw.submit], self.unlock, inputs=[pw, unlocked], outputs=[unlocked, panel, login, note, pw, table],
+              api_name="unlock")
+        ingest.click(self.upload, inputs=[files, unlocked], outputs=[report, table], api_name="upload")
+        refresh.click(self.bulletin_table, inputs=[unlocked], outputs=[table], api_name="bulletins")
+        demo.load(self.bulletin_table, inputs=[unlocked], outputs=[table], api_visibility="private")
+
+    def _evaluate_tab(self) -> None:
+        assert self.evals is not None
+        sets = list(self.evals["shipped_sets"]())
+        with gr.Row():
+            pick = gr.Dropdown(sets, value=sets[0] if sets else None, label="Shipped test set", elem_id="eval-set")
+            upload = gr.File(file_types=[".jsonl"], type="filepath", label="…or upload a JSONL set",
+                             elem_id="eval-upload")
+        run = gr.Button("Run evaluation", variant="primary", elem_id="eval-run")
+        summary = gr.HTML(elem_id="eval-summary")
+        failures = gr.HTML(elem_id="eval-failures")
+        run.click(self.evaluate, inputs=[pick, upload], outputs=[summary, failures], api_name="evaluate")
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The whole web app over one assistant (one shared index, one conversation per browser session)."""
+    return App(assistant).build()
+
+
+def launch_options(assistant: Assistant) -> dict[str, Any]:
+    """Options ``Blocks.launch`` needs in Gradio 6 (CSS moved there) plus the upload size cap."""
+    return {"css": render.CSS, "max_file_size": assistant.settings.max_file_bytes, "footer_links": ["api"]}
+
+
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Start the web app and block until interrupted (``customs-assistant serve``)."""
+    demo = build_app(assistant)
+    demo.launch(server_name=host, server_port=port, **launch_options(assistant))

@@ -1,0 +1,486 @@
+"""HTML for the web app, built from the assistant's JSON.
+
+Every string that came from a bulletin, an answer or a user is passed through ``esc`` before it is
+placed in markup, so a bulletin containing ``<script>`` or an ``onerror=`` attribute shows as text and
+never runs in the page. Only the tags written in this module are live HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+# verdict from the checker -> (css key, label shown to users, symbol)
+VERDICTS: dict[str, tuple[str, str, str]] = {
+    "supported": ("supported", "verified", "✓"),
+    "contradicted": ("contradicted", "contradicted", "✗"),
+    "stale": ("stale", "stale", "⏱"),
+    "unsupported": ("unsupported", "unverified", "?"),
+}
+
+CSS = """
+.cite-card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 10px 0;background:#fff}
+.cite-head{font-size:0.9em;color:#444;margin-bottom:4px}
+.cite-n{font-weight:700;color:#0b5cad;margin-right:4px}
+.cite-context{margin:4px 0 0 0;padding:6px 10px;border-left:3px solid #0b5cad;background:#f6f8fa;
+  white-space:pre-wrap;font-size:0.92em;color:#222}
+mark{background:#ffe58a;color:#000;padding:0 1px;border-radius:2px}
+.badge{display:inline-block;font-size:0.78em;font-weight:600;padding:1px 6px;border-radius:10px;margin:0 2px;
+  white-space:nowrap}
+.badge.v-supported{background:#d3f5dc;color:#11602a}
+.badge.v-contradicted{background:#ffd7d5;color:#9b1c13}
+.badge.v-stale{background:#fff0c2;color:#7a5300}
+.badge.v-unsupported{background:#e8e8e8;color:#444}
+.fig{border-bottom:2px solid #999;cursor:help;white-space:nowrap}
+.fig-mark{font-size:0.8em;font-weight:700}
+.fig.v-supported{border-color:#1f9d45}
+.fig.v-contradicted{border-color:#d1242f}
+.fig.v-stale{border-color:#d4a000}
+.claims{list-style:none;padding-left:0;margin:6px 0}
+.claims li{margin:4px 0}
+.fact-row{font-size:0.88em;border-collapse:collapse;margin:4px 0}
+.fact-row td,.fact-row th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+.not-found{border:1px solid #d4a000;background:#fffbea;border-radius:8px;padding:10px 12px}
+.notice{color:#555;font-style:italic}
+.error-msg{color:#9b1c13;font-weight:600}
+.ok-msg{color:#11602a;font-weight:600}
+.search-group{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 10px 0}
+.search-hit{margin:6px 0;padding:4px 8px;background:#f6f8fa;white-space:pre-wrap;font-size:0.92em}
+.search-score{color:#777;font-size:0.8em}
+.bulletin-view{white-space:pre-wrap;max-height:520px;overflow-y:auto;border:1px solid #d0d7de;
+  border-radius:8px;padding:10px 12px;background:#fff;font-size:0.92em}
+.cite{color:#0b5cad;font-weight:600}
+.metrics{border-collapse:collapse}
+.metrics td,.metrics th{border:1px solid #ddd;padding:2px 8px;text-align:left}
+"""
+
+
+def esc(value: object) -> str:
+    """Text made safe for HTML content and attributes (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def verdict_info(verdict: str | None) -> tuple[str, str, str]:
+    """(css key, label, symbol) for a checker verdict; anything unknown counts as unverified."""
+    return VERDICTS.get(str(verdict or "unsupported"), VERDICTS["unsupported"])
+
+
+def verdict_badge(verdict: str | None, title: str = "") -> str:
+    """A small coloured label: verified / contradicted / stale / unverified."""
+    key, label, symbol = verdict_info(verdict)
+    attr = f' title="{esc(title)}"' if title else ""
+    return f'<span class="badge v-{key}" data-verdict="{key}"{attr}>{symbol} {label}</span>'
+
+
+def date_label(value: str | None) -> str:
+    return value if value else "date not given"
+
+
+# -- spans ----------------------------------------------------------------------------------------
+def merge_spans(spans: Iterable[Sequence[int]], length: int) -> list[tuple[int, int]]:
+    """Spans clipped to ``[0, length]``, empty ones dropped, overlapping or touching ones merged."""
+    cleaned = sorted((max(0, int(s[0])), min(length, int(s[1]))) for s in spans)
+    merged: list[list[int]] = []
+    for s, e in cleaned:
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def mark_spans(text: str, spans: Iterable[Sequence[int]], first_id: str | None = None) -> str:
+    """``text`` escaped, with each span wrapped in ``<mark>``; the first mark can carry an id."""
+    out: list[str] = []
+    last = 0
+    for i, (s, e) in enumerate(merge_spans(spans, len(text))):
+        ident = f' id="{esc(first_id)}"' if first_id and i == 0 else ""
+        out.append(esc(text[last:s]) + f"<mark{ident}>" + esc(text[s:e]) + "</mark>")
+        last = e
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def locate(text: str, start: int, end: int, quote: str | None = None) -> tuple[int, int] | None:
+    """Where the quoted span is in ``text``: the given offsets when they hold the quote, else a search."""
+    if 0 <= start < end <= len(text) and (quote is None or text[start:end] == quote):
+        return start, end
+    if quote:
+        found = text.find(quote)
+        if found >= 0:
+            return found, found + len(quote)
+    return None
+
+
+def paragraph_bounds(text: str, start: int, end: int, limit: int = 320) -> tuple[int, int]:
+    """The paragraph around ``[start, end)``, cut to ``limit`` characters either side at a word break."""
+    lo = text.rfind("\n\n", 0, start)
+    lo = 0 if lo < 0 else lo + 2
+    hi = text.find("\n\n", end)
+    hi = len(text) if hi < 0 else hi
+    if start - lo > limit:
+        cut = text.find(" ", start - limit, start)
+        lo = cut + 1 if cut >= 0 else start - limit
+    if hi - end > limit:
+        cut = text.rfind(" ", end, end + limit)
+        hi = cut if cut > end else end + limit
+    return lo, hi
+
+
+def quote_in_context(text: str | None, start: int, end: int, quote: str | None = None, limit: int = 320) -> str:
+    """The quoted span marked inside its surrounding paragraph (escaped); the bare quote if it cannot be found."""
+    span = locate(text, start, end, quote) if text else None
+    if text is None or span is None:
+        return f"<mark>{esc(quote or '')}</mark>"
+    s, e = span
+    lo, hi = paragraph_bounds(text, s, e, limit)
+    before = "…" if lo > 0 and text[lo - 1] != "\n" else ""
+    after = "…" if hi < len(text) and text[hi] != "\n" else ""
+    return before + mark_spans(text[lo:hi], [(s - lo, e - lo)]) + after
+
+
+# -- answers --------------------------------------------------------------------------------------
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def answer_pieces(answer: str) -> list[str]:
+    """The answer cut after each citation marker: the units the chat streams one at a time."""
+    pieces = [p for p in re.split(r"(?<=\])\s+", answer.strip()) if p]
+    return pieces or [answer]
+
+
+def claims_of(checks: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Every checked claim of an answer, whether checks hold claim lists or are bare claims."""
+    claims: list[dict[str, Any]] = []
+    for check in checks or []:
+        if not isinstance(check, Mapping):
+            continue
+        inner = check.get("claims")
+        if isinstance(inner, list):
+            claims.extend(dict(c) for c in inner if isinstance(c, Mapping))
+        elif "claim" in check:
+            claims.append(dict(check))
+    return claims
+
+
+def fact_summary(fact: Mapping[str, Any] | None) -> str:
+    """One line describing the fact row behind a verdict (plain text, for a title attribute)."""
+    if not fact:
+        return "no matching row in the fact table"
+    value = " ".join(str(x) for x in (fact.get("value"), fact.get("unit")) if x not in (None, ""))
+    parts = [value]
+    if fact.get("subject"):
+        parts.append(str(fact["subject"]))
+    if fact.get("as_of"):
+        parts.append(f"as of {fact['as_of']}")
+    if fact.get("source"):
+        parts.append(f"{fact['source']} chars {fact.get('start')}-{fact.get('end')}")
+    if fact.get("quote"):
+        parts.append(f"“{fact['quote']}”")
+    return " · ".join(p for p in parts if p)
+
+
+def claim_title(claim: Mapping[str, Any]) -> str:
+    _, label, _ = verdict_info(claim.get("verdict"))
+    note = f" ({claim['note']})" if claim.get("note") else ""
+    return f"{label}{note}: {fact_summary(claim.get('fact'))}"
+
+
+def annotate(text: str, claims: Sequence[Mapping[str, Any]] = ()) -> str:
+    """Answer text escaped, citation markers as superscripts, each checked figure underlined by verdict."""
+    spans: list[tuple[int, int, str, str]] = []
+    for m in _MARKER.finditer(text):
+        spans.append((m.start(), m.end(), f'<sup class="cite" data-cite="{m.group(1)}">', "</sup>"))
+    for claim in sorted(claims, key=lambda c: -len(str(c.get("claim") or ""))):
+        needle = str(claim.get("claim") or "")
+        if not needle:
+            continue
+        key, _, symbol = verdict_info(claim.get("verdict"))
+        for m in re.finditer(re.escape(needle), text):
+            s, e = m.start(), m.end()
+            if any(s < e2 and s2 < e for s2, e2, _, _ in spans):
+                continue
+            spans.append((s, e, f'<span class="fig v-{key}" data-verdict="{key}" title="{esc(claim_title(claim))}">',
+                          f'&#8239;<span class="fig-mark">{symbol}</span></span>'))
+    spans.sort()
+    out: list[str] = []
+    last = 0
+    for s, e, open_tag, close_tag in spans:
+        out.append(esc(text[last:s]) + open_tag + esc(text[s:e]) + close_tag)
+        last = e
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def answer_bubble(result: Mapping[str, Any], upto: int | None = None) -> str:
+    """The chat message for an answer, cut to its first ``upto`` pieces while streaming."""
+    if result.get("status") == "not_found":
+        return ('<div class="not-found-bubble"><strong>Not found in the bulletins.</strong> '
+                + esc(_not_found_tail(result)) + "</div>")
+    pieces = answer_pieces(str(result.get("answer") or ""))
+    shown = " ".join(pieces if upto is None else pieces[:upto])
+    return annotate(shown, claims_of(result.get("checks")))
+
+
+def _not_found_tail(result: Mapping[str, Any]) -> str:
+    closest = result.get("closest") or []
+    if not closest:
+        return "No bulletin is close to this question."
+    return "See the closest announcements beside the chat."
+
+
+def citations_html(result: Mapping[str, Any], texts: Mapping[str, str | None]) -> str:
+    """One card per citation: title, date, source, and the quote marked in its paragraph."""
+    cards = []
+    for c in result.get("citations") or []:
+        context = quote_in_context(texts.get(c.get("source", "")), int(c.get("start") or 0),
+                                   int(c.get("end") or 0), c.get("quote"))
+        cards.append(
+            f'<div class="cite-card" id="cite-{esc(c.get("n"))}" data-source="{esc(c.get("source"))}">'
+            f'<div class="cite-head"><span class="cite-n">[{esc(c.get("n"))}]</span>'
+            f'<strong class="cite-title">{esc(c.get("title"))}</strong> · '
+            f'<span class="cite-date">{esc(date_label(c.get("date")))}</span> · '
+            f'<code class="cite-source">{esc(c.get("source"))}</code> '
+            f'<span class="search-score">chars {esc(c.get("start"))}–{esc(c.get("end"))}</span></div>'
+            f'<blockquote class="cite-context">{context}</blockquote></div>'
+        )
+    return "".join(cards)
+
+
+def fact_table(fact: Mapping[str, Any] | None) -> str:
+    """The fact row behind a verdict as a small two-column table."""
+    if not fact:
+        return '<span class="notice">No row in the fact table matches this figure.</span>'
+    rows = [("value", " ".join(str(x) for x in (fact.get("value"), fact.get("unit")) if x not in (None, ""))),
+            ("subject", fact.get("subject")), ("as of", fact.get("as_of")),
+            ("source", f"{fact.get('source')} (chars {fact.get('start')}–{fact.get('end')})"),
+            ("quote", fact.get("quote"))]
+    cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v not in (None, ""))
+    return f'<table class="fact-row">{cells}</table>'
+
+
+def claims_html(claims: Sequence[Mapping[str, Any]]) -> str:
+    """Each figure with its verdict badge and, folded, the fact row behind it."""
+    if not claims:
+        return ""
+    items = []
+    for c in claims:
+        key, _, _ = verdict_info(c.get("verdict"))
+        note = f' <span class="notice">{esc(c["note"])}</span>' if c.get("note") else ""
+        items.append(
+            f'<li class="claim v-{key}" data-verdict="{key}">{verdict_badge(c.get("verdict"), claim_title(c))} '
+            f'<strong>{esc(c.get("claim"))}</strong>{note}'
+            f"<details><summary>fact row</summary>{fact_table(c.get('fact'))}</details></li>"
+        )
+    return f'<ul class="claims">{"".join(items)}</ul>'
+
+
+def not_found_html(result: Mapping[str, Any]) -> str:
+    """The clear "not in the bulletins" state, with the closest announcements to look at instead."""
+    closest = result.get("closest") or []
+    items = "".join(
+        f'<li><strong>{esc(c.get("title"))}</strong> · {esc(date_label(c.get("date")))} · '
+        f'<code>{esc(c.get("source"))}</code></li>' for c in closest)
+    listing = (f"<p>The closest announcements are:</p><ul class=\"closest\">{items}</ul>" if items
+               else "<p>No indexed bulletin is close to this question.</p>")
+    return (f'<div class="not-found" id="not-found"><h3>Not found in the bulletins</h3>'
+            f"<p>None of the indexed bulletins answers “{esc(result.get('question'))}”.</p>{listing}</div>")
+
+
+def sources_html(result: Mapping[str, Any] | None, texts: Mapping[str, str | None], turn: int = 0) -> str:
+    """The panel beside the chat: sources of the latest answer and its checked figures.
+
+    ``turn`` numbers the answer in its conversation, so a reader (or a test) can tell a new panel from the last.
+    """
+    if not result:
+        return '<p class="notice">Sources of the latest answer appear here.</p>'
+    if result.get("status") == "not_found":
+        body = not_found_html(result)
+    else:
+        claims = claims_of(result.get("checks"))
+        checks = (f'<h4>Figures checked</h4><div id="answer-checks">{claims_html(claims)}</div>' if claims else "")
+        body = f'<div id="answer-sources"><h4>Sources</h4>{citations_html(result, texts)}</div>{checks}'
+    return f'<div class="answer-panel" data-turn="{int(turn)}">{body}</div>'
+
+
+def check_html(result: Mapping[str, Any] | None) -> str:
+    """The verdict of every figure in a pasted draft (``Assistant.check`` JSON)."""
+    if not result:
+        return ""
+    claims = claims_of([result])
+    if not claims:
+        return '<p class="notice">No figures found in the text to check.</p>'
+    overall = verdict_badge(result.get("verdict")) if result.get("verdict") else ""
+    return f'<div id="check-verdicts"><p>Overall: {overall}</p>{claims_html(claims)}</div>'
+
+
+# -- search and bulletins -------------------------------------------------------------------------
+def search_html(result: Mapping[str, Any]) -> str:
+    """Search hits grouped by bulletin, the query's words marked in each snippet."""
+    groups = result.get("groups") or []
+    if not groups:
+        return '<p class="notice" id="search-empty">No matching passages.</p>'
+    out = []
+    for g in groups:
+        hits = []
+        for p in g.get("passages") or []:
+            snippet = str(p.get("snippet") or "")
+            score = p.get("score")
+            score_txt = f"{float(score):.4f}" if isinstance(score, int | float) else ""
+            hits.append(f'<div class="search-hit" data-start="{esc(p.get("start"))}">'
+                        f"{mark_spans(snippet, p.get('highlights') or [])} "
+                        f'<span class="search-score">score {esc(score_txt)} · chars {esc(p.get("start"))}–'
+                        f"{esc(p.get('end'))}</span></div>")
+        out.append(f'<div class="search-group" data-source="{esc(g.get("source"))}">'
+                   f'<div class="cite-head"><strong>{esc(g.get("title"))}</strong> · '
+                   f'{esc(date_label(g.get("date_text") or g.get("date")))} · <code>{esc(g.get("source"))}</code></div>'
+                   f'{"".join(hits)}</div>')
+    return f'<div id="search-groups">{"".join(out)}</div>'
+
+
+def hit_choices(result: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the "open bulletin" picker; value is ``start:end:source``."""
+    choices = []
+    for g in result.get("groups") or []:
+        for i, p in enumerate(g.get("passages") or [], 1):
+            label = f"{_short(g.get('title'), 70)} — passage {i} (chars {p.get('start')}–{p.get('end')})"
+            choices.append((label, f"{p.get('start')}:{p.get('end')}:{g.get('source')}"))
+    return choices
+
+
+def parse_hit(value: str | None) -> tuple[str, int, int] | None:
+    """The (source, start, end) packed by ``hit_choices``; None for anything malformed."""
+    if not value:
+        return None
+    parts = str(value).split(":", 2)
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    return parts[2], int(parts[0]), int(parts[1])
+
+
+def bulletin_html(doc: Mapping[str, Any], text: str, spans: Sequence[Sequence[int]] = ()) -> str:
+    """A whole bulletin as text, the matching passage marked (and given an id to scroll to)."""
+    partners = ", ".join(doc.get("partners") or []) or "-"
+    return (f'<div id="bulletin-meta" class="cite-head"><strong>{esc(doc.get("title"))}</strong> · '
+            f'{esc(date_label(doc.get("date_text") or doc.get("date")))} · <code>{esc(doc.get("source"))}</code>'
+            f" · partners: {esc(partners)}</div>"
+            f'<div class="bulletin-view" id="bulletin-text">{mark_spans(text, spans, first_id="bulletin-hit")}</div>')
+
+
+def bulletin_rows(rows: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    """Indexed bulletins as table rows (``Assistant.bulletin_json`` dicts)."""
+    return [[r.get("source"), r.get("title"), r.get("date_text") or r.get("date") or "date not given",
+             ", ".join(r.get("partners") or []), r.get("chars"), r.get("ingested_at")] for r in rows]
+
+
+BULLETIN_HEADERS = ["source", "title", "date", "partners", "chars", "ingested"]
+
+
+def ingest_html(name: str, report: Mapping[str, Any]) -> str:
+    """What an upload did to one file; a rejection says why."""
+    parts = []
+    for label in ("added", "updated", "unchanged", "removed"):
+        for source in report.get(label) or []:
+            parts.append(f'<li class="ok-msg" data-outcome="{label}">{esc(label)}: <code>{esc(source)}</code></li>')
+    for r in report.get("rejected") or []:
+        parts.append(f'<li class="error-msg" data-outcome="rejected">rejected: <code>{esc(r.get("source") or name)}'
+                     f"</code> — {esc(r.get('reason'))}</li>")
+    if not parts:
+        parts.append(f"<li>{esc(name)}: nothing happened</li>")
+    return "".join(parts)
+
+
+def message(text: str, ok: bool = False, elem: str = "p") -> str:
+    cls = "ok-msg" if ok else "error-msg"
+    return f'<{elem} class="{cls}">{esc(text)}</{elem}>'
+
+
+# -- facts ----------------------------------------------------------------------------------------
+FACT_HEADERS = ["value", "unit", "kind", "subject", "as_of", "partners", "source", "span", "quote"]
+ARRANGEMENT_PREFERRED = ["partner", "signed", "in_force", "announced", "published", "administrations", "measures",
+                         "identifiers", "sources", "span", "quote"]
+
+
+def _cell(value: Any) -> Any:
+    """A table cell: field spans read "value [source:start-end]" so every value shows where it was read."""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(_cell(v)) for v in value)
+    if isinstance(value, dict):
+        shown = value.get("value", value.get("text"))
+        if shown is None:
+            return "; ".join(f"{k}={v}" for k, v in value.items())
+        return f"{shown} [{_span(value)}]" if value.get("start") is not None else str(shown)
+    return "" if value is None else value
+
+
+def _span(row: Mapping[str, Any]) -> str:
+    if row.get("start") is None:
+        return ""
+    return f"{row.get('source')}:{row.get('start')}-{row.get('end')}"
+
+
+def fact_rows(facts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    """Fact table rows with the source span each figure was read from."""
+    return [[_cell(f.get(h)) if h != "span" else _span(f) for h in FACT_HEADERS] for f in facts]
+
+
+def record_table(records: Sequence[Mapping[str, Any]], preferred: Sequence[str]) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows for records whose keys are not fixed: preferred keys first, then the rest."""
+    keys: list[str] = []
+    for r in records:
+        for k in r:
+            if k not in keys:
+                keys.append(k)
+    has_span = any(r.get("start") is not None for r in records)
+    headers = [k for k in preferred if k in keys or (k == "span" and has_span)]
+    headers += [k for k in keys if k not in headers and k not in ("start", "end")]
+    rows = [[_span(r) if h == "span" else _cell(r.get(h)) for h in headers] for r in records]
+    return headers, rows
+
+
+def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Write a table as UTF-8 CSV (what the Download buttons hand out)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+# -- evaluation -----------------------------------------------------------------------------------
+def metrics_html(summary: Mapping[str, Any], counts: Mapping[str, Any]) -> str:
+    """Summary metrics with their 95% intervals."""
+    def fmt(v: Any) -> str:
+        return f"{v:.3f}" if isinstance(v, int | float) else "–"
+
+    rows = "".join(
+        f"<tr><td>{esc(name)}</td><td>{fmt(m.get('value'))}</td>"
+        f"<td>{fmt(m.get('low'))} – {fmt(m.get('high'))}</td><td>{esc(m.get('n'))}</td></tr>"
+        for name, m in summary.items())
+    head = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in counts.items())
+    return (f'<div id="eval-metrics"><p>{head}</p><table class="metrics"><tr><th>metric</th><th>value</th>'
+            f"<th>95% CI</th><th>n</th></tr>{rows}</table></div>")
+
+
+def failures_html(items: Sequence[Mapping[str, Any]]) -> str:
+    """The questions that failed and why."""
+    failed = [i for i in items if not i.get("passed")]
+    if not failed:
+        return '<p class="ok-msg" id="eval-failing">Every question passed.</p>'
+    rows = "".join(
+        f"<tr><td><code>{esc(i.get('id'))}</code></td><td>{esc(i.get('question'))}</td>"
+        f"<td>{esc('; '.join(i.get('reasons') or []) or i.get('error') or '')}</td>"
+        f"<td>{esc(_short((i.get('answer') or ''), 200))}</td></tr>" for i in failed)
+    return (f'<div id="eval-failing"><h4>Failing questions ({len(failed)})</h4><table class="metrics">'
+            f"<tr><th>id</th><th>question</th><th>why</th><th>answer</th></tr>{rows}</table></div>")
+
+
+def _short(text: object, n: int) -> str:
+    s = "" if text is None else " ".join(str(text).split())
+    return s if len(s) <= n else s[: n - 1] + "…"
