@@ -266,10 +266,10 @@ def ground(result: CheckResult, table: FactTable, cited: dict[int, tuple[str, in
         spans = [cited[n] for n in numbers if n in cited]
         match = None
         for f in facts:
-            if any(f.source == src and s <= f.start and f.end <= e for src, s, e in spans) and _kinds_fit(q, f):
-                if agree(q, f) == "yes":
-                    match = f
-                    break
+            inside = any(f.source == src and s <= f.start and f.end <= e for src, s, e in spans)
+            if inside and _kinds_fit(q, f) and agree(q, f) == "yes":
+                match = f
+                break
         if match is None:
             claims.append(claim)
             continue

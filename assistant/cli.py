@@ -70,9 +70,9 @@ def cmd_search(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     if not result["results"]:
         out.write("No matching passages.\n")
     for group in result["groups"]:
-        out.write(f"\n{group['title']}\n  {group['source']} · {group['date'] or 'date not given'}\n")
+        out.write(f"\n{group['title']}\n  {group['source']} · {group['date_text'] or 'undated'}\n")
         for hit in group["passages"]:
-            out.write(f"  [{hit['score']:.4f}] {hit['highlighted']}\n")
+            out.write(f"  [{hit['score']:.4f}] …{hit['highlighted']}…\n")
     return 0
 
 

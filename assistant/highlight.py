@@ -27,3 +27,15 @@ def mark(text: str, spans: list[tuple[int, int]], before: str = "**", after: str
         last = e
     out.append(text[last:])
     return "".join(out)
+
+
+def best_window(text: str, query: str, sentences: int = 2) -> tuple[int, int]:
+    """The span of the ``sentences`` consecutive sentences of ``text`` with the most query words."""
+    from corpus.sentences import split_sentences
+
+    parts = split_sentences(text)
+    if len(parts) <= sentences:
+        return (parts[0].start, parts[-1].end) if parts else (0, len(text))
+    hits = [len(highlight_spans(p.text, query)) for p in parts]
+    best = max(range(len(parts) - sentences + 1), key=lambda i: (sum(hits[i:i + sentences]), -i))
+    return parts[best].start, parts[best + sentences - 1].end

@@ -15,7 +15,7 @@ from assistant.check import CheckResult, ClaimChecker, ground
 from assistant.compose import Composer
 from assistant.conversation import Conversation
 from assistant.evidence import SentenceScorer
-from assistant.highlight import highlight_spans, mark
+from assistant.highlight import best_window, highlight_spans, mark
 from assistant.llm import make_llm, rewrite
 from assistant.records import Answer, Citation, Passage
 from assistant.retrieve import Filters, HybridRetriever
@@ -168,10 +168,13 @@ class Assistant:
         passages = self.search(query, partner=partner, since=since, until=until, k=k)
         results = []
         for p in passages:
-            spans = highlight_spans(p.text, query)
-            item = p.to_json(snippet=p.text)
-            item["highlights"] = [list(s) for s in spans]
-            item["highlighted"] = mark(p.text, spans)
+            s, e = best_window(p.text, query)
+            snippet = p.text[s:e]
+            spans = highlight_spans(snippet, query)
+            item = p.to_json(snippet=snippet)
+            item["snippet_start"], item["snippet_end"] = p.start + s, p.start + e
+            item["highlights"] = [list(x) for x in spans]
+            item["highlighted"] = mark(snippet, spans)
             results.append(item)
         groups: dict[str, dict[str, Any]] = {}
         for item, p in zip(results, passages, strict=True):

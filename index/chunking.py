@@ -22,7 +22,7 @@ class Chunker:
         cursor = 0
         for node in nodes:
             content = node.get_content()
-            start, end = node.start_char_idx, node.end_char_idx
+            start, end = getattr(node, "start_char_idx", None), getattr(node, "end_char_idx", None)
             if start is None or end is None or bulletin.text[start:end] != content:
                 start, end = _align(bulletin.text, content, cursor)
             if end <= start:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
@@ -60,7 +60,7 @@ class ChromaStore:
         self.vectors = ChromaVectorStore(chroma_collection=self.collection)
 
     def add(self, chunks: list[Chunk], embeddings: list[list[float]], metadata: list[dict[str, Any]]) -> None:
-        nodes = [
+        nodes: list[BaseNode] = [
             TextNode(id_=c.chunk_id, text=c.text, embedding=e, metadata=m,
                      excluded_embed_metadata_keys=list(m), excluded_llm_metadata_keys=list(m))
             for c, e, m in zip(chunks, embeddings, metadata, strict=True)

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BULLETINS, MACAO
 
 from assistant import Assistant, Settings
+from conftest import BULLETINS, MACAO
 
 pytestmark = pytest.mark.slow
 

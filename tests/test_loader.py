@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import BULLETINS, MACAO, SERBIA
-
 from corpus import Bulletin, Rejected, find_dates, load_bytes, load_file, split_sentences
 
 

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BULLETINS, MACAO, SERBIA, CountingEmbedder
 
 from assistant import Assistant, EmptyIndexError
 from assistant.cli import main
+from conftest import BULLETINS, MACAO, SERBIA, CountingEmbedder
 
 MACAO_Q = "What was the total trade value between the Mainland and Macao in 2022?"
 

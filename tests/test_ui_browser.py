@@ -1,11 +1,12 @@
 """The web app in real headless Chromium: ask, not found, search, facts, admin upload, and no script injection.
 
-Screenshots of every tab go to test-artifacts/screenshots/ and are copied to docs/screenshots/ for the README.
+Screenshots of every tab go to test-artifacts/screenshots/ and are copied to docs/screenshots/ for the README when UPDATE_DOCS_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -61,7 +62,8 @@ def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / name), full_page=True)
-    shutil.copyfile(SHOTS / name, DOCS_SHOTS / name)
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):  # refresh the README's copies only when asked
+        shutil.copyfile(SHOTS / name, DOCS_SHOTS / name)
 
 
 @pytest.fixture(scope="module")

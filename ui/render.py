@@ -245,7 +245,7 @@ def citations_html(result: Mapping[str, Any], texts: Mapping[str, str | None]) -
             f'<div class="cite-card" id="cite-{esc(c.get("n"))}" data-source="{esc(c.get("source"))}">'
             f'<div class="cite-head"><span class="cite-n">[{esc(c.get("n"))}]</span>'
             f'<strong class="cite-title">{esc(c.get("title"))}</strong> · '
-            f'<span class="cite-date">{esc(date_label(c.get("date")))}</span> · '
+            f'<span class="cite-date">{esc(date_label(c.get("date_text") or c.get("date")))}</span> · '
             f'<code class="cite-source">{esc(c.get("source"))}</code> '
             f'<span class="search-score">chars {esc(c.get("start"))}–{esc(c.get("end"))}</span></div>'
             f'<blockquote class="cite-context">{context}</blockquote></div>'
@@ -285,7 +285,7 @@ def not_found_html(result: Mapping[str, Any]) -> str:
     """The clear "not in the bulletins" state, with the closest announcements to look at instead."""
     closest = result.get("closest") or []
     items = "".join(
-        f'<li><strong>{esc(c.get("title"))}</strong> · {esc(date_label(c.get("date")))} · '
+        f'<li><strong>{esc(c.get("title"))}</strong> · {esc(date_label(c.get("date_text") or c.get("date")))} · '
         f'<code>{esc(c.get("source"))}</code></li>' for c in closest)
     listing = (f"<p>The closest announcements are:</p><ul class=\"closest\">{items}</ul>" if items
                else "<p>No indexed bulletin is close to this question.</p>")
