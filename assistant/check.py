@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,6 +20,10 @@ from index.facts import sentence_period as _sentence_period
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
 _RELATIVE = {"nearly": (0.9, 1.0), "about": (0.9, 1.1)}
 _EPS = 1e-9
+
+
+Similarity = Callable[[str, list[str]], list[float]]
+"""(text, candidates) -> one similarity per candidate; the service backs it with the embedder."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +151,10 @@ def _kinds_fit(q: Quantity, f: Fact) -> bool:
 class ClaimChecker:
     """Verdicts for the numeric and date claims of a text, from the facts of the indexed bulletins."""
 
-    def __init__(self, table: FactTable) -> None:
+    def __init__(self, table: FactTable, similar: Similarity | None = None, min_similarity: float = 0.7) -> None:
         self.table = table
+        self.similar = similar
+        self.min_similarity = min_similarity
 
     def check(self, text: str, partners: Sequence[str] = ()) -> CheckResult:
         """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties."""
@@ -187,7 +193,7 @@ class ClaimChecker:
                 continue
             scored.append((score + (0.2 if set(partners) & set(f.partners) else 0.0), f))
         if not scored:
-            return make("unsupported", note="no bulletin gives a figure for this subject")
+            return self._fallback(q, sent, period, facts, make)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
         current = [f for f, a in results if a == "yes" and f.id not in superseded]
@@ -210,6 +216,35 @@ class ClaimChecker:
         f = live[0]
         return make("contradicted", fact=f,
                      note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
+
+
+    def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
+                  make: Callable[..., Claim]) -> Claim:
+        """When no subject matches by its terms: the right figure for another period is a contradiction,
+        and a bulletin sentence that says the same thing in other words (by embedding similarity)
+        decides the claim by the facts it states."""
+        subject = describe(sent.text, q, sent.start)
+        if period:
+            for f in facts:
+                if (_kinds_fit(q, f) and f.period and f.period != period and agree(q, f) == "yes"
+                        and match_score(subject, f.subject_terms) is not None):
+                    return make("contradicted", fact=f, note=f"{f.source} gives {f.expr!r} for {f.period}, not {period}")
+        if self.similar is not None:
+            fitting = [f for f in facts if _kinds_fit(q, f) and f.unit == q.unit and not f.subject.startswith("publication")]
+            quotes = list(dict.fromkeys(f.quote for f in fitting))
+            if quotes:
+                sims = self.similar(sent.text, quotes)
+                best = max(range(len(quotes)), key=lambda i: sims[i])
+                if sims[best] >= self.min_similarity:
+                    in_sentence = [f for f in fitting if f.quote == quotes[best]]
+                    agreeing = [f for f in in_sentence if agree(q, f) == "yes"]
+                    if agreeing:
+                        return make("supported", fact=agreeing[0], note="a bulletin sentence says the same")
+                    if not any(agree(q, f) == "partial" for f in in_sentence):
+                        f = in_sentence[0]
+                        return make("contradicted", fact=f,
+                                    note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
+        return make("unsupported", note="no bulletin gives a figure for this subject")
 
 
 def _supersessions(facts: list[Fact]) -> dict[str, Fact]:

@@ -109,7 +109,13 @@ class Assistant:
 
     @property
     def checker(self) -> ClaimChecker:
-        return ClaimChecker(self.facts_table)
+        return ClaimChecker(self.facts_table, similar=self._similar)
+
+    def _similar(self, text: str, candidates: list[str]) -> list[float]:
+        """Cosine similarity of ``text`` to each candidate, with cached sentence vectors."""
+        vectors = self.scorer.vectors([text, *candidates])
+        head = vectors[0]
+        return [sum(a * b for a, b in zip(head, v, strict=False)) for v in vectors[1:]]
 
     @property
     def llm(self) -> Any | None:

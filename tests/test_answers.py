@@ -154,3 +154,12 @@ def test_llm_rewrite_that_passes_checks_is_used(make_assistant) -> None:  # type
     r = a.ask("What was the total trade value between the Mainland and Macao in 2022?").to_json()
     assert r["llm"]["used"] is True and r["answer"].startswith("In 2022, trade")
     assert r["verdict"] == "supported"
+
+
+def test_checker_matches_paraphrased_subjects_by_meaning(seeded: Assistant) -> None:
+    wrong = seeded.check("Nearly 60% of China's total exports go to the countries and regions with which it has "
+                         "AEO mutual recognition.").to_json()
+    assert wrong["verdict"] == "contradicted" and wrong["claims"][0]["fact"]["value"] == 40
+    right = seeded.check("Nearly 40% of China's total exports go to the countries and regions with which it has "
+                         "AEO mutual recognition.").to_json()
+    assert right["verdict"] == "supported"

@@ -108,7 +108,6 @@ def _empty() -> FactTable:
     "Customs must answer within 30 days.",
     "China and Serbia signed the AEO mutual recognition agreement on February 14.",  # signing date not given
     "Serbia's trade with China was US$4.36 billion in 2022.",  # that figure is Macao's
-    "Mainland–Macao trade was US$4.36 billion in 2021.",  # the bulletin gives 2022
 ])
 def test_unknown_subjects_are_unsupported(checker: ClaimChecker, text: str) -> None:
     result = checker.check(text)
@@ -224,3 +223,9 @@ def test_invented_bulletin_claims(table: FactTable, checker: ClaimChecker) -> No
 def test_partners_argument_only_breaks_ties(checker: ClaimChecker) -> None:
     text = "China Customs has achieved AEO mutual recognition with 43 countries and regions."
     assert checker.check(text, partners=("Macao",)).verdict == "supported"
+
+
+def test_right_figure_for_the_wrong_period_is_contradicted(checker: ClaimChecker) -> None:
+    result = checker.check("Mainland–Macao trade was US$4.36 billion in 2021.")
+    (claim,) = result.claims
+    assert claim.verdict == "contradicted" and "for 2022, not 2021" in claim.note

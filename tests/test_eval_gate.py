@@ -12,7 +12,7 @@ from conftest import BULLETINS
 
 # Thresholds CI holds the assistant to on evals/sets/seed.jsonl (README "Evaluation" shows current scores).
 GATE = ["pass_rate=0.9", "hit@5=0.95", "citation_precision=0.95", "refusal_accuracy=0.9",
-        "numeric_accuracy=0.9", "fact_recall=0.85", "checker_control=0.9", "checker_accuracy=0.7"]
+        "numeric_accuracy=0.9", "fact_recall=0.85", "checker_control=0.9", "checker_accuracy=0.8"]
 
 
 @pytest.fixture(scope="module")
