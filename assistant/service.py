@@ -160,6 +160,11 @@ class Assistant:
 
     def search(self, query: str, partner: str | None = None, since: date | None = None,
                until: date | None = None, k: int | None = None) -> list[Passage]:
+        query = _valid_text(query, "query")
+        if k is not None and not 1 <= k <= 100:
+            raise ValueError("-k must be between 1 and 100")
+        if since and until and since > until:
+            raise ValueError("--since is after --until")
         self._require_index()
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
         return retriever.retrieve(query, k or self.settings.top_k, Filters(partner, since, until))
@@ -213,8 +218,8 @@ class Assistant:
 
         ``history`` holds the earlier questions of a conversation, so follow-ups resolve against them.
         """
+        question = _valid_text(question, "question")
         self._require_index()
-        question = " ".join(question.split())
         t0 = time.perf_counter()
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
@@ -277,6 +282,8 @@ class Assistant:
         With ``citations`` (an answer's), a claim may also resolve to the fact row inside the
         sentence it cites.
         """
+        if len(text) > 200_000:
+            raise ValueError(f"text too long to check ({len(text):,} characters; the limit is 200,000)")
         result = self.checker.check(text, partners)
         if citations:
             result = ground(result, self.facts_table, {c.n: (c.source, c.start, c.end) for c in citations})
@@ -304,6 +311,19 @@ _ANNOUNCE = re.compile(r"\b(announce\w*|bulletins?|news|latest|recent|newest|sig
 def wants_announcements(query: str) -> bool:
     """Whether a search reads as "show me the announcements about…", which staff want newest first."""
     return bool(_ANNOUNCE.search(query))
+
+
+MAX_QUESTION_CHARS = 2000
+
+
+def _valid_text(text: str, what: str) -> str:
+    """One-line, non-empty, bounded input: a clear error instead of a slow or meaningless search."""
+    text = " ".join(str(text).split())
+    if not text:
+        raise ValueError(f"empty {what}")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise ValueError(f"{what} too long ({len(text):,} characters; the limit is {MAX_QUESTION_CHARS:,})")
+    return text
 
 
 def _about_partners(evidence: list[Any], intent: Intent, docs: Sequence[DocumentRow]) -> list[Any]:

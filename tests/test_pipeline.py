@@ -158,3 +158,13 @@ def test_cli_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["ask", "--home", str(tmp_path / "empty"), "anything"]) == 1
     assert "ingest" in capsys.readouterr().err
     assert main(["search", "x", "--partner", "Atlantis", "--home", home]) == 2
+
+
+def test_bad_questions_get_clear_errors(seeded: Assistant, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ValueError, match="empty question"):
+        seeded.ask("   ")
+    with pytest.raises(ValueError, match="too long"):
+        seeded.ask("customs " * 1000)
+    with pytest.raises(ValueError, match="between 1 and 100"):
+        seeded.search("AEO", k=0)
+    assert seeded.ask("<script>alert(1)</script> ' OR 1=1 -- \" NEAR(") .status in ("answered", "not_found")
