@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.evidence import Evidence
 from assistant.records import Citation
@@ -81,3 +82,18 @@ def extractive(evidence: Sequence[Evidence], book: CitationBook, max_sentences: 
 def _sentence(text: str) -> str:
     text = text.strip().lstrip(";, ")
     return text if text.endswith((".", "!", "?", "。")) else text + "."
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def renumber(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
+    """Number citations in the order a reader meets them, and drop any the text does not use."""
+    order: dict[int, int] = {}
+    for m in _MARKER.finditer(text):
+        old = int(m.group(1))
+        if old not in order and any(c.n == old for c in citations):
+            order[old] = len(order) + 1
+    text = _MARKER.sub(lambda m: f"[{order.get(int(m.group(1)), int(m.group(1)))}]", text)
+    kept = sorted((replace(c, n=order[c.n]) for c in citations if c.n in order), key=lambda c: c.n)
+    return text, tuple(kept)

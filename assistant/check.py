@@ -156,8 +156,13 @@ class ClaimChecker:
         self.similar = similar
         self.min_similarity = min_similarity
 
-    def check(self, text: str, partners: Sequence[str] = ()) -> CheckResult:
-        """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties."""
+    def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None) -> CheckResult:
+        """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties.
+
+        ``cited`` (an answer's citations: marker number -> source span) lets a claim resolve to the
+        fact row inside the sentence it cites before any costlier matching is tried.
+        """
+        self._text, self._cited = text, cited or {}
         facts = self.table.facts()
         superseded = _supersessions(facts)
         found = find_quantities(text)
@@ -193,6 +198,10 @@ class ClaimChecker:
                 continue
             scored.append((score + (0.2 if set(partners) & set(f.partners) else 0.0), f))
         if not scored:
+            grounded = _through_citation(q, self._text, self._cited, facts)
+            if grounded is not None:
+                fact, n = grounded
+                return make("supported", fact=fact, note=f"the cited sentence [{n}] states it")
             return self._fallback(q, sent, period, facts, make)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
@@ -276,13 +285,30 @@ def _same_value(a: Fact, b: Fact) -> bool:
 
 
 _MARKS = re.compile(r"(?:\s*\[\d+\])+")
+Cited = dict[int, tuple[str, int, int]]
 
 
-def ground(result: CheckResult, table: FactTable, cited: dict[int, tuple[str, int, int]]) -> CheckResult:
+def _through_citation(q: Quantity, text: str, cited: Cited, facts: Sequence[Fact]) -> tuple[Fact, int] | None:
+    """The fact row with the claim's value inside the sentence the claim cites, and that marker."""
+    if not cited:
+        return None
+    marks = _MARKS.search(text, q.end)
+    numbers = [int(n) for n in re.findall(r"\d+", marks.group(0))] if marks else []
+    for n in numbers:
+        if n not in cited:
+            continue
+        src, s, e = cited[n]
+        for f in facts:
+            if f.source == src and s <= f.start and f.end <= e and _kinds_fit(q, f) and agree(q, f) == "yes":
+                return f, n
+    return None
+
+
+def ground(result: CheckResult, table: FactTable, cited: Cited) -> CheckResult:
     """Resolve claims through the citations that follow them in an answer.
 
-    A composed answer cites the very sentence each figure comes from. When subject matching fails
-    to tie a claim to a row, a fact row inside the sentence the claim cites, with the same value,
+    A composed answer cites the very sentence each figure comes from. When subject matching ties a
+    claim to another row, a fact row inside the sentence the claim cites, with the same value,
     supports it: the number is resolved to a row by its citation instead of by its wording.
     ``cited`` maps each marker number to (source, start, end) of its quote.
     """
@@ -293,21 +319,12 @@ def ground(result: CheckResult, table: FactTable, cited: dict[int, tuple[str, in
     claims = []
     for claim in result.claims:
         q = quantities.get(claim.start)
-        if claim.verdict == "supported" or claim.verdict == "stale" or q is None:
+        grounded = None
+        if claim.verdict in ("unsupported", "contradicted") and q is not None:
+            grounded = _through_citation(q, result.text, cited, facts)
+        if grounded is None:
             claims.append(claim)
-            continue
-        marks = _MARKS.search(result.text, claim.end)
-        numbers = [int(n) for n in re.findall(r"\d+", marks.group(0))] if marks else []
-        spans = [cited[n] for n in numbers if n in cited]
-        match = None
-        for f in facts:
-            inside = any(f.source == src and s <= f.start and f.end <= e for src, s, e in spans)
-            if inside and _kinds_fit(q, f) and agree(q, f) == "yes":
-                match = f
-                break
-        if match is None:
-            claims.append(claim)
-            continue
-        n = next(n for n in numbers if n in cited and cited[n][0] == match.source)
-        claims.append(replace(claim, verdict="supported", fact=match, note=f"the cited sentence [{n}] states it"))
+        else:
+            claims.append(replace(claim, verdict="supported", fact=grounded[0],
+                                  note=f"the cited sentence [{grounded[1]}] states it"))
     return CheckResult(result.text, worst([c.verdict for c in claims]), tuple(claims))

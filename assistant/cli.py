@@ -94,6 +94,7 @@ def _claims(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def cmd_ask(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     if args.batch:
+        a.warm()
         for question in _lines(args.batch):
             _emit(a.ask(question).to_json(), out)
         return 0
@@ -212,12 +213,15 @@ def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     a.catalog  # noqa: B018 — fail early with the ingest hint rather than per item
     if a.catalog.count() == 0:
         raise EmptyIndexError(f"the index at {a.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first")
+    a.warm()  # latency is measured with the model loaded, as a running server has it
     return execute(args, ask_fn, check_fn)
 
 
 def cmd_serve(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     from ui.app import serve
 
+    if a.catalog.count():
+        a.warm()
     serve(a, host=args.host, port=args.port)
     return 0
 

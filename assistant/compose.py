@@ -59,6 +59,14 @@ class Composer:
         n = self.cite(book, span.source, span.start, span.end)
         return f" [{n}]" if n else ""
 
+    def _cite_dateline(self, book: CitationBook, source: str) -> str:
+        """Cite where a bulletin gives its own date, so a date label in an answer is grounded too."""
+        doc = self.docs.get(source)
+        if doc is None or doc.date is None or doc.date.start < 0:
+            return ""
+        n = self.cite(book, source, doc.date.start, doc.date.end)
+        return f" [{n}]" if n else ""
+
     def _date_label(self, source: str) -> str:
         doc = self.docs.get(source)
         return doc.date.label() if doc and doc.date else "undated"
@@ -232,8 +240,9 @@ class Composer:
         if older:
             o = older[0]
             m = self.cite(book, o.source, o.start, o.end)
-            text += (f" That is the latest figure, from the bulletin dated {self._date_label(latest.source)}; an "
-                     f"earlier bulletin dated {self._date_label(o.source)} gave {o.expr} [{m}].")
+            text += (f" That is the latest figure, from the bulletin dated {self._date_label(latest.source)}"
+                     f"{self._cite_dateline(book, latest.source)}; an earlier bulletin dated "
+                     f"{self._date_label(o.source)}{self._cite_dateline(book, o.source)} gave {o.expr} [{m}].")
         return Composed("answered", text)
 
     def rank_facts(self, intent: Intent, kinds: set[str], evidence: Sequence[Evidence] = ()) -> list[Fact]:
@@ -265,11 +274,18 @@ class Composer:
         found = self.targets(intent, evidence) or self.table.arrangements()
         parts = []
         for arr in found:
+            sentences: dict[str, str] = {}
             for ident in arr.identifiers:
-                parts.append(f"For the arrangement with {arr.partner}, the bulletin names {ident.value}"
-                             f"{self._cite_field(book, ident)}.")
+                doc = self.docs.get(ident.source)
+                n = self.cite(book, ident.source, ident.start, ident.end)
+                if doc is None or n is None:
+                    continue
+                quote = next(c.quote for c in book.citations if c.n == n)
+                sentences.setdefault(quote, f"{_sentence(quote)} [{n}]")
+            if sentences:
+                parts.append(f"For the arrangement with {arr.partner}, the bulletin says: " + " ".join(sentences.values()))
         if parts:
-            return Composed("answered", " ".join(dict.fromkeys(parts)))
+            return Composed("answered", " ".join(parts))
         return Composed("not_found", "The bulletins do not say which code or identifier an enterprise must give or "
                         "declare; ask the customs administration that certified the enterprise.")
 
@@ -309,9 +325,8 @@ class Composer:
             if doc and doc.partners:
                 about = f" on the AEO arrangement between {doc.home or 'customs'} and {', '.join(doc.partners)}"
             n = book.cite(e)
-            m = self.cite(book, e.passage.source, doc.date.start) if doc and doc.date and doc.date.start >= 0 else None
-            dated = f"dated {self._date_label(e.passage.source)}" + (f" [{m}]" if m else "")
-            lines.append(f"The bulletin {e.passage.source}{about}, {dated}, says: {_sentence(e.sentence.text)} [{n}]")
+            dated = f"dated {self._date_label(e.passage.source)}{self._cite_dateline(book, e.passage.source)}"
+            lines.append(f"The bulletin{about}, {dated}, says: {_sentence(e.sentence.text)} [{n}]")
         return Composed("answered", " ".join(lines))
 
     # -- pieces -------------------------------------------------------------------------------

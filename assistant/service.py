@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import CitationBook, relevant
+from assistant.answer import CitationBook, relevant, renumber
 from assistant.check import CheckResult, ClaimChecker, ground
 from assistant.compose import Composer
 from assistant.conversation import Conversation
-from assistant.evidence import SentenceScorer
+from assistant.evidence import SentenceScorer, sentences_of
 from assistant.highlight import best_window, highlight_spans, mark
 from assistant.llm import make_llm, rewrite
 from assistant.records import Answer, Citation, Passage
@@ -209,6 +209,19 @@ class Assistant:
             "chars": len(doc.text),
         }
 
+    def warm(self, limit: int = 20000) -> int:
+        """Load the model and embed the corpus's sentences once, so the first questions are fast too.
+
+        Skipped above ``limit`` sentences, where it would cost more than it saves; returns how many
+        sentences were embedded.
+        """
+        sentences = [s.text for d in self.catalog.documents() for s in sentences_of(d.text)]
+        if len(sentences) > limit:
+            self.embedder.embed(["warm up"])
+            return 0
+        self.scorer.vectors(sentences or ["warm up"])
+        return len(sentences)
+
     def conversation(self) -> Conversation:
         """A new conversation whose follow-up questions resolve against its earlier turns."""
         return Conversation(self)
@@ -233,8 +246,8 @@ class Assistant:
         evidence = _about_partners(evidence, intent, docs)
         book = CitationBook()
         composed = Composer(self.facts_table, docs).compose(intent, evidence, book)
-        status, text = composed.status, composed.text
-        citations = book.citations
+        status = composed.status
+        text, citations = renumber(composed.text, book.citations)
         llm_info: dict[str, Any] | None = None
         if status == "answered" and self.llm is not None:
             text, llm_info = self._rewrite(question, text, citations, intent)
@@ -284,10 +297,9 @@ class Assistant:
         """
         if len(text) > 200_000:
             raise ValueError(f"text too long to check ({len(text):,} characters; the limit is 200,000)")
-        result = self.checker.check(text, partners)
-        if citations:
-            result = ground(result, self.facts_table, {c.n: (c.source, c.start, c.end) for c in citations})
-        return result
+        cited = {c.n: (c.source, c.start, c.end) for c in citations}
+        result = self.checker.check(text, partners, cited)
+        return ground(result, self.facts_table, cited) if cited else result
 
     def facts_json(self, partner: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
         out = []

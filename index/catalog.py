@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
     date_text TEXT,
     date_key INTEGER NOT NULL DEFAULT 0,
     year INTEGER, month INTEGER, day INTEGER,
+    date_start INTEGER NOT NULL DEFAULT -1, date_end INTEGER NOT NULL DEFAULT -1,
     partners TEXT NOT NULL DEFAULT '[]',
     mentioned TEXT NOT NULL DEFAULT '[]',
     issuer TEXT, home TEXT,
@@ -92,6 +93,14 @@ class Catalog:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add columns that newer versions keep, so an existing data folder keeps working."""
+        have = {r[1] for r in self.conn.execute("PRAGMA table_info(documents)")}
+        for column in ("date_start", "date_end"):
+            if column not in have:
+                self.conn.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER NOT NULL DEFAULT -1")
 
     def close(self) -> None:
         self.conn.close()
@@ -113,11 +122,12 @@ class Catalog:
         d = bulletin.date
         self.conn.execute(
             "INSERT INTO documents (source, doc_id, title, text, date_iso, date_text, date_key, year, month, day,"
-            " partners, mentioned, issuer, home, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " date_start, date_end, partners, mentioned, issuer, home, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 bulletin.source, bulletin.doc_id, bulletin.title, bulletin.text,
                 d.iso if d else None, d.text if d else None, d.sort_key if d else 0,
                 d.year if d else None, d.month if d else None, d.day if d else None,
+                d.start if d else -1, d.end if d else -1,
                 json.dumps(list(bulletin.partners)), json.dumps(list(bulletin.mentioned)),
                 bulletin.issuer, bulletin.home, json.dumps(bulletin.extra),
             ),
@@ -183,7 +193,8 @@ class Catalog:
 def _doc(row: sqlite3.Row) -> DocumentRow:
     date = None
     if row["date_text"] is not None or row["year"] is not None:
-        date = PartialDate(row["year"], row["month"], row["day"], row["date_text"] or "")
+        date = PartialDate(row["year"], row["month"], row["day"], row["date_text"] or "", row["date_start"],
+                           row["date_end"])
     return DocumentRow(
         source=row["source"], doc_id=row["doc_id"], title=row["title"], text=row["text"], date=date,
         partners=tuple(json.loads(row["partners"])), mentioned=tuple(json.loads(row["mentioned"])),

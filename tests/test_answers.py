@@ -84,7 +84,8 @@ def test_follow_up_questions_use_the_conversation(seeded: Assistant) -> None:
 
 def test_search_kind_lists_bulletins(seeded: Assistant) -> None:
     r = _ask(seeded, "announcements about Macao")
-    assert r["kind"] == "search" and MACAO in r["answer"]
+    assert r["kind"] == "search" and "Macao" in r["answer"]
+    assert {c["source"] for c in r["citations"]} == {MACAO}
 
 
 def test_no_unflagged_unverified_number_in_any_gold_answer(seeded: Assistant) -> None:

@@ -21,7 +21,7 @@ _ADMIN = re.compile(
 )
 _MEASURES = re.compile(
     r"\b(?:facilities|facilitation measures|facilitation|measures|benefits|conveniences|preferential treatment)"
-    r"\b[^.]{0,200}?\b(?:include|includes|including|such as|namely|as follows)\s*:?\s*", re.I,
+    r"\b[^.]{0,200}?(?:\b(?:include|includes|including|such as|namely|as follows)\s*:?|:)\s*", re.I,
 )
 _LIST_END = re.compile(r"\.(?=\s*(?:\n\s*\n|\n(?!\s*[;•\-*])|\s+(?![;•\-*])|$))|\n\s*\n")
 _ITEM_STOP = re.compile(r",?\s+(?:which|that|so that|in order to|to help|thereby)\b", re.I)

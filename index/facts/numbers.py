@@ -58,7 +58,7 @@ _WORD_ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDS = rf"(?:{_WORD_NUM})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD_NUM}))*"
 _NUMBER = rf"(?:{_DIGITS})(?:\s*(?:trillion|billion|million|thousand|tn|bn|mln|mn)\b|[mbk]\b)?|\b{_WORDS}\b"
-_NUM_RE = re.compile(rf"(?<![\w.,$€£¥-])(?P<num>{_NUMBER})", re.I)
+_NUM_RE = re.compile(rf"(?<![\w.,$€£¥-])(?P<num>{_NUMBER})(?![\d_])", re.I)  # "000_x.txt" is a file name
 _CURRENCY_RE = re.compile(
     r"(?<![\w])(?P<cur>" + "|".join(p for p, _ in _CURRENCY_PREFIX) + r")\s?(?P<num>" + _DIGITS
     + r")(?:\s*(?P<scale>trillion|billion|million|thousand|tn|bn|mln|mn)\b|(?P<sscale>[mbk])\b)?"
