@@ -270,6 +270,8 @@ def _supersessions(facts: list[Fact]) -> dict[str, Fact]:
                     continue
                 if f.scope and g.scope and not set(f.scope) & set(g.scope):
                     continue
+                if f.home and g.home and f.home != g.home:  # another administration's figure is another quantity
+                    continue
                 if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
                     continue
                 best = g

@@ -232,7 +232,7 @@ class Composer:
             return Composed("not_found", f"The bulletins give no figure for the year asked; the nearest they give "
                             f"is for {best.period}: {_sentence(best.quote)} [{n}]")
         same = [f for f in ranked[1:] if f.subject_terms.head == best.subject_terms.head and f.kind == best.kind
-                and f.source != best.source]
+                and f.source != best.source and f.home == best.home]
         latest = max([best, *same], key=lambda f: f.bulletin_sort)
         n = self.cite(book, latest.source, latest.start, latest.end)
         text = f"{_sentence(latest.quote)} [{n}]"
@@ -250,9 +250,13 @@ class Composer:
         qk = frozenset(key_terms(intent.query))
         literal = content_words(intent.query)
         partners = [p for p in intent.partners if p not in self.homes]
+        homes = [p for p in intent.partners if p in self.homes]
         sims = {(e.passage.source, e.sentence.start): e.similarity for e in evidence}
         scored: list[tuple[float, int, Fact]] = []
-        for f in self.table.facts():
+        facts = self.table.facts()
+        if homes and not partners:  # "How many … has Korea …": that administration's own figures
+            facts = [f for f in facts if f.home in homes] or facts
+        for f in facts:
             if kinds and f.kind not in kinds:
                 continue
             if f.subject.startswith("publication date"):

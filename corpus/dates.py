@@ -67,12 +67,16 @@ def publication_date(text: str, meta: dict[str, str] | None = None, head_chars: 
     Only the opening of the text is read, so a date deep in the body (an old agreement, a
     statistics period) is never mistaken for the publication date.
     """
+    head = text[:head_chars]
     for key in _FRONT_KEYS:
         if meta and meta.get(key):
             dates = find_dates(meta[key])
             if dates:
                 d = dates[0]
+                # The same date in the dateline gives the front-matter date a span to cite.
+                for seen in find_dates(head):
+                    if (seen.year, seen.month, seen.day) == (d.year, d.month, d.day):
+                        return seen
                 return PartialDate(d.year, d.month, d.day, d.text)
-    head = text[:head_chars]
     dates = [d for d in find_dates(head) if d.month is not None]
     return dates[0] if dates else None

@@ -56,7 +56,7 @@ def strip_dateline(line: str) -> str:
         return line
     rest = line[dates[0].end:]
     rest = re.sub(r"^\s*\([^)]{0,60}\)", "", rest)
-    rest = rest.lstrip(" ,:;—–-")
+    rest = rest.lstrip(" ,:;.—–-")
     return rest if len(rest) > 20 else line
 
 

@@ -86,3 +86,30 @@ def test_date_filters_use_full_dates(wider: Assistant) -> None:
 
     hits = wider.search("AEO arrangement", since=date(2023, 1, 1), until=date(2023, 12, 31))
     assert {h.source for h in hits} == {"uruguay.html"}
+
+
+def test_markdown_bulletin_of_another_administration(wider: Assistant) -> None:
+    (th,) = wider.arrangements_json("Thailand")
+    assert th["signed"]["value"] == "2024-08-20" and th["in_force"]["value"] == "2024-11-01"
+    assert th["published"]["value"] == "2024-11-05" and th["published"]["text"] == "5 November 2024"
+    assert [m["value"] for m in th["measures"]] == [
+        "reduced inspection rates for their shipments", "priority processing of import declarations",
+        "simplified verification of documents"]
+    r = _ask(wider, "I'm a Korean AEO, what benefits do I get in Thailand?")
+    assert "Korea and Thailand" in r["answer"] and "priority processing of import declarations" in r["answer"]
+    assert "Advanced Certified Enterprise" not in r["answer"]  # that is China's name for AEO status
+    assert "signed on 20 August 2024" in _ask(wider, "when was the korea thailand deal signed")["answer"]
+    assert "KRAEO2024-00123" in _ask(wider, "What number must a Korean exporter give to the Thai importer?")["answer"]
+
+
+def test_figures_stay_with_their_administration(wider: Assistant) -> None:
+    r = _ask(wider, "How many countries does Korea have AEO MRAs with?")
+    assert "24 countries" in r["answer"] and "43" not in r["answer"] and "52" not in r["answer"]
+    checked = wider.check("Korea has AEO MRAs with 25 countries. China has mutual recognition with 52 countries "
+                          "and regions.").to_json()
+    assert [c["verdict"] for c in checked["claims"]] == ["contradicted", "supported"]
+
+
+def test_titles_skip_datelines(wider: Assistant) -> None:
+    doc = wider.bulletin("followup.txt")
+    assert doc is not None and doc.title.startswith("The General Administration of Customs announced")

@@ -20,7 +20,8 @@ _ADMIN = re.compile(
     r"Revenue Authority)\sof\s(?:the\s)?(?:Republic\sof\s)?[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)"
 )
 _MEASURES = re.compile(
-    r"\b(?:facilities|facilitation measures|facilitation|measures|benefits|conveniences|preferential treatment)"
+    r"\b(?:facilities|facilitation measures|facilitation|measures|benefits|benefit from|conveniences|"
+    r"preferential treatment|enjoy)"
     r"\b[^.]{0,200}?(?:\b(?:include|includes|including|such as|namely|as follows)\s*:?|:)\s*", re.I,
 )
 _LIST_END = re.compile(r"\.(?=\s*(?:\n\s*\n|\n(?!\s*[;•\-*])|\s+(?![;•\-*])|$))|\n\s*\n")

@@ -216,6 +216,9 @@ def _surface(phrase: str) -> str:
     return stem(words[-1]) if words else ""
 
 
+_ADJACENT = re.compile(r"^\s*(?:on|from|as of|since|in|at|with effect from|effective|dated)?\s*(?:the\s*)?$", re.I)
+
+
 def event_of(sentence: str, start: int, end: int) -> str | None:
     """The event a date belongs to (signing, entry into force, announcement), from the nearest cue word.
 
@@ -227,8 +230,12 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
         for m in pattern.finditer(sentence):
             if m.end() <= start:
                 between, dist = sentence[m.end():start], float(start - m.end())
+                if _ADJACENT.match(between):  # "signed on 20 August", "took effect from 1 May": the date's own cue
+                    dist = 0.0
             elif m.start() >= end:
                 between, dist = sentence[end:m.start()], (m.start() - end) * 1.2
+                if "," in between:  # "…, signed on X, took effect on Y": a later clause has its own date
+                    dist += 50
             else:
                 continue
             if re.search(r"\bthat\b|[;.]", between):
