@@ -43,6 +43,18 @@ def _lines(source: str) -> Iterator[str]:
             handle.close()
 
 
+def _batch(source: str, run: Callable[[str], dict[str, Any]], out: TextIO) -> int:
+    """One JSON object per input line; a bad line gets an error object and the batch goes on."""
+    failed = 0
+    for line in _lines(source):
+        try:
+            _emit(run(line), out)
+        except ValueError as exc:
+            failed += 1
+            _emit({"input": line, "error": str(exc)}, out)
+    return 1 if failed else 0
+
+
 # -- commands -------------------------------------------------------------------------------------
 def cmd_ingest(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     report = a.ingest(args.paths, prune=args.prune, progress=not args.json and not args.quiet)
@@ -95,9 +107,7 @@ def _claims(result: dict[str, Any]) -> list[dict[str, Any]]:
 def cmd_ask(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     if args.batch:
         a.warm()
-        for question in _lines(args.batch):
-            _emit(a.ask(question).to_json(), out)
-        return 0
+        return _batch(args.batch, lambda q: a.ask(q).to_json(), out)
     if not args.question:
         raise UsageError("give a question, or --batch FILE")
     result = a.ask(" ".join(args.question)).to_json()
@@ -181,9 +191,7 @@ def cmd_arrangements(a: Assistant, args: argparse.Namespace, out: TextIO) -> int
 
 def cmd_check(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     if args.batch:
-        for text in _lines(args.batch):
-            _emit(a.check(text).to_json(), out)
-        return 0
+        return _batch(args.batch, lambda t: a.check(t).to_json(), out)
     if not args.text:
         raise UsageError("give a text to check, or --batch FILE")
     result = a.check(" ".join(args.text)).to_json()

@@ -8,7 +8,7 @@ Every sentence carries [n] citations to exact spans. When the bulletins do not g
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import CitationBook, extractive, relevant
@@ -344,16 +344,19 @@ class Composer:
             cite = self._cite_field(book, span)
             if cite:
                 return cite
+        partner = arr.partner.lower()
+        n = self._cite_first(book, arr, lambda low: partner in low and any(w in low for w in ("sign", "recogni", "agreement")))
+        return f" [{n}]" if n else ""
+
+    def _cite_first(self, book: CitationBook, arr: Arrangement, wanted: Callable[[str], bool]) -> int | None:
+        """Cite the first sentence of the arrangement's bulletins whose lower-cased text is ``wanted``."""
         for source in arr.sources:
             doc = self.docs.get(source)
-            if doc is None:
-                continue
-            for s in sentences_of(doc.text):
-                low = s.text.lower()
-                if arr.partner.lower() in low and ("sign" in low or "recogni" in low or "agreement" in low):
-                    n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
-                    return f" [{n}]"
-        return ""
+            for s in sentences_of(doc.text) if doc else []:
+                if doc and wanted(s.text.lower()):
+                    return book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end,
+                                          _label(doc))
+        return None
 
     def _measures_sentence(self, arr: Arrangement, book: CitationBook, lead: bool = False) -> str:
         if not arr.measures:
@@ -368,17 +371,11 @@ class Composer:
 
     def _condition(self, arr: Arrangement, book: CitationBook, home: str) -> str:
         """That the benefits need AEO status, cited to the bulletin's own words about certification."""
-        for source in arr.sources:
-            doc = self.docs.get(source)
-            if doc is None:
-                continue
-            for s in sentences_of(doc.text):
-                low = s.text.lower()
-                if "certif" in low and "enterprise" in low:
-                    n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
-                    extra = " (in China: an Advanced Certified Enterprise)" if home == "China" else ""
-                    return (f"These benefits apply only to enterprises that customs has certified as AEOs{extra}, "
-                            f"on both sides [{n}].")
+        n = self._cite_first(book, arr, lambda low: "certif" in low and "enterprise" in low)
+        if n:
+            extra = " (in China: an Advanced Certified Enterprise)" if home == "China" else ""
+            return (f"These benefits apply only to enterprises that customs has certified as AEOs{extra}, "
+                    f"on both sides [{n}].")
         return ""
 
     def _signed_or_published(self, arr: Arrangement, book: CitationBook, skip: str | None = None) -> str:

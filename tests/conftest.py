@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,24 @@ from assistant import Assistant, Settings  # noqa: E402
 from index.embedder import Embedder, SentenceTransformerEmbedder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+ADMIN_PASSWORD = "correct horse"
+MACAO_Q = "What was the total trade value between the Mainland and Macao in 2022?"
+URUGUAY = """Beijing, 3 May 2024 — China Customs and the National Customs Directorate of Uruguay signed a \
+mutual recognition arrangement of Authorized Economic Operators (AEO) on 3 May 2024 in Montevideo.
+
+Under the arrangement, AEO enterprises of China and Uruguay enjoy a lower inspection rate, priority \
+inspection and a designated customs liaison officer. Uruguay becomes the 29th economy to recognise China's AEOs.
+"""
+LATER = """Beijing, 10 March 2024 — The General Administration of Customs announced that China Customs has \
+achieved mutual recognition of AEO with 50 countries and regions. The China–Serbia AEO mutual recognition \
+arrangement entered into force on 1 March 2024, the General Administration of Customs said."""
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 BULLETINS = ROOT / "corpus" / "bulletins"
 SERBIA = "000_eb2d948c419fafef.txt"
 MACAO = "003_740ae7fc80938b27.txt"
@@ -63,3 +82,26 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransform
     assert not report.rejected, report.rejected
     yield a
     a.close()
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Iterator[Assistant]:
+    """The app's assistant: the bundled bulletins, the admin password set (UI modules)."""
+    home = tmp_path_factory.mktemp("ui-home")
+    a = Assistant(Settings.from_env(env={}, home=home, admin_password=ADMIN_PASSWORD), embedder=embedder)
+    assert not a.ingest([BULLETINS], progress=False).rejected
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def url(assistant: Assistant) -> Iterator[str]:
+    """The Gradio app served on a free local port for the module's tests."""
+    from ui.app import build_app, launch_options
+
+    demo = build_app(assistant)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
+                **launch_options(assistant))
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()

@@ -9,15 +9,13 @@ import pytest
 
 import corpus
 from assistant.check import ClaimChecker
+from conftest import LATER
 from corpus import Bulletin
 from index.facts import FactTable
 
 BULLETINS = Path(corpus.__file__).parent / "bulletins"
 SERBIA = "000_eb2d948c419fafef.txt"
 MACAO = "003_740ae7fc80938b27.txt"
-LATER = """Beijing, 10 March 2024 — The General Administration of Customs announced that China Customs has \
-achieved mutual recognition of AEO with 50 countries and regions. The China–Serbia AEO mutual recognition \
-arrangement entered into force on 1 March 2024, the General Administration of Customs said."""
 
 
 def bulletin(raw: str, source: str) -> Bulletin:

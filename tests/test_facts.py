@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import corpus
+from conftest import LATER
 from corpus import Bulletin
 from index.facts import Fact, FactTable, extract_arrangements, extract_facts, find_quantities
 
@@ -15,9 +16,6 @@ BULLETINS = Path(corpus.__file__).parent / "bulletins"
 SERBIA = "000_eb2d948c419fafef.txt"
 MACAO = "003_740ae7fc80938b27.txt"
 
-LATER = """Beijing, 10 March 2024 — The General Administration of Customs announced that China Customs has \
-achieved mutual recognition of AEO with 50 countries and regions. The China–Serbia AEO mutual recognition \
-arrangement entered into force on 1 March 2024, the General Administration of Customs said."""
 
 KENYA = """Nairobi, 15 June 2023 — The General Administration of Customs of China (GACC) and the Kenya Revenue \
 Authority signed an AEO mutual recognition arrangement on 12 June 2023. The arrangement will take effect from \

@@ -3,58 +3,23 @@
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gradio_client import Client, handle_file
 
-from assistant import Assistant, Settings
-from index.embedder import SentenceTransformerEmbedder
-from ui.app import App, build_app, launch_options, parse_day
+from assistant import Assistant
+from conftest import ADMIN_PASSWORD as PASSWORD
+from conftest import MACAO, MACAO_Q, SERBIA, URUGUAY
+from ui.app import App, parse_day
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-BULLETINS = ROOT / "corpus" / "bulletins"
-SERBIA = "000_eb2d948c419fafef.txt"
-MACAO = "003_740ae7fc80938b27.txt"
-PASSWORD = "correct horse"
-MACAO_Q = "What was the total trade value between the Mainland and Macao in 2022?"
-URUGUAY = """Beijing, 3 May 2024 — China Customs and the National Customs Directorate of Uruguay signed a \
-mutual recognition arrangement of Authorized Economic Operators (AEO) on 3 May 2024 in Montevideo.
-
-Under the arrangement, AEO enterprises of China and Uruguay enjoy a lower inspection rate, priority \
-inspection and a designated customs liaison officer. Uruguay becomes the 29th economy to recognise China's AEOs.
-"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Iterator[Assistant]:
-    home = tmp_path_factory.mktemp("ui-api-home")
-    a = Assistant(Settings.from_env(env={}, home=home, admin_password=PASSWORD), embedder=embedder)
-    report = a.ingest([BULLETINS], progress=False)
-    assert not report.rejected, report.rejected
-    yield a
-    a.close()
-
-
-@pytest.fixture(scope="module")
-def url(assistant: Assistant) -> Iterator[str]:
-    demo = build_app(assistant)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
-                **launch_options(assistant))
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
 
 
 def client(url: str) -> Client:

@@ -8,16 +8,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant import Assistant, Settings
-from index.embedder import SentenceTransformerEmbedder
-from ui.app import build_app, launch_options
+from assistant import Assistant
+from conftest import ADMIN_PASSWORD as PASSWORD
+from conftest import MACAO, MACAO_Q, SERBIA, URUGUAY
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -28,21 +27,10 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
-BULLETINS = ROOT / "corpus" / "bulletins"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
-SERBIA = "000_eb2d948c419fafef.txt"
-MACAO = "003_740ae7fc80938b27.txt"
-PASSWORD = "open sesame"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-MACAO_Q = "What was the total trade value between the Mainland and Macao in 2022?"
-URUGUAY = """Beijing, 3 May 2024 — China Customs and the National Customs Directorate of Uruguay signed a \
-mutual recognition arrangement of Authorized Economic Operators (AEO) on 3 May 2024 in Montevideo.
-
-Under the arrangement, AEO enterprises of China and Uruguay enjoy a lower inspection rate, priority \
-inspection and a designated customs liaison officer. Uruguay becomes the 29th economy to recognise China's AEOs.
-"""
 EVIL = """Beijing, 4 June 2024 — Customs of Atlantis and China Customs signed an AEO mutual recognition \
 arrangement on the harbour of Poseidonia <script>window.__pwned = 1</script> during the Atlantis trade fair.
 
@@ -51,11 +39,6 @@ alert('xss')"> at the Poseidonia harbour.
 """
 TIMEOUT = 60_000
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def shot(page: Any, name: str) -> None:
@@ -66,23 +49,6 @@ def shot(page: Any, name: str) -> None:
         shutil.copyfile(SHOTS / name, DOCS_SHOTS / name)
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Iterator[Assistant]:
-    home = tmp_path_factory.mktemp("ui-browser-home")
-    a = Assistant(Settings.from_env(env={}, home=home, admin_password=PASSWORD), embedder=embedder)
-    assert not a.ingest([BULLETINS], progress=False).rejected
-    yield a
-    a.close()
-
-
-@pytest.fixture(scope="module")
-def url(assistant: Assistant) -> Iterator[str]:
-    demo = build_app(assistant)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
-                **launch_options(assistant))
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
 
 
 @pytest.fixture(scope="module")
