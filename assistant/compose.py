@@ -84,6 +84,7 @@ class Composer:
         handler = {
             "eligibility": self.eligibility, "benefits": self.benefits, "date": self.date,
             "figure": self.figure, "procedure": self.procedure, "list": self.listing, "search": self.search,
+            "definition": self.definition,
         }.get(intent.kind)
         if handler is not None:
             composed = handler(intent, evidence, book)
@@ -314,6 +315,23 @@ class Composer:
                      "the bulletins for what they say of each.")
         return Composed("answered", text)
 
+    def definition(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
+        """What a term is: the best sentence that names it, with the sentence after it when that goes on."""
+        term = content_words(intent.question) - {"what", "mean", "stand", "define", "explain", "meaning", "work"}
+        naming = [e for e in evidence if term and term <= content_words(e.sentence.text)]
+        if not naming:
+            return None
+        best = max(naming, key=lambda e: (_DEFINES.search(e.sentence.text) is not None, e.score))
+        parts = [f"{_sentence(best.sentence.text)} [{book.cite(best)}]"]
+        doc = self.docs.get(best.passage.source)
+        sents = sentences_of(doc.text) if doc else []
+        after = [s for s in sents if s.start >= best.sentence.end][:1]
+        if doc and after and _CONTINUES.match(after[0].text):
+            n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, after[0].start, after[0].end,
+                               _label(doc))
+            parts.append(f"{_sentence(after[0].text)} [{n}]")
+        return Composed("answered", " ".join(parts))
+
     def search(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         chosen = relevant(evidence, 0.3)
         if not chosen:
@@ -422,6 +440,8 @@ _YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)
 _DATE_WORDS = frozenset({"when", "date", "year", "day", "month", "sign", "signed", "which", "what"})
 
 
+_DEFINES = re.compile(r"\b(is|are|means|refers to|aims|is advocated|certif\w*)\b", re.I)
+_CONTINUES = re.compile(r"^(It|They|This|These|The (?:system|customs|arrangement|programme|program))\b")
 _GENERIC = frozenset({"aeo", "benefit", "measure", "enterprise", "arrangement", "agreement", "customs", "get",
                       "mainland", "china", "help", "way", "make", "life", "easier", "what", "how"})
 

@@ -13,7 +13,11 @@ from datetime import date
 
 from corpus.partners import find_mentions, fuzzy
 
-KINDS = ("eligibility", "benefits", "date", "figure", "procedure", "list", "search", "out_of_scope", "general")
+KINDS = ("eligibility", "benefits", "date", "figure", "procedure", "list", "search", "definition", "out_of_scope",
+         "general")
+_WORKS = re.compile(r"^\s*how (?:does|do) (?:an?\s+|the\s+)?(?P<term>[\w\s'-]{2,40}?) work\s*\??\s*$", re.I)
+_DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|explain|meaning of)\s+(?:an?\s+|the\s+)?"
+                         r"(?P<term>[\w\s'-]{2,40}?)(?:\s+(?:mean|stand for|system))?\s*\??\s*$", re.I)
 
 _OUT_OF_SCOPE = re.compile(
     r"\b(tariffs?|duty rates?|duties|import dut\w*|customs dut\w*|tax(?:es)? rates?|vat|hs codes?|harmoni[sz]ed system|"
@@ -117,6 +121,9 @@ def classify(question: str) -> tuple[str, str | None]:
         return "out_of_scope", None
     if _PROCEDURE.search(q) and not _FIGURE.search(q):
         return "procedure", None
+    m = _DEFINITION.match(q) or _WORKS.match(q)
+    if m and len(m.group("term").split()) <= 4 and not _FIGURE.search(q) and not _temporal(q):
+        return "definition", None
     if _ELIGIBILITY.search(q):
         return "eligibility", date_field
     if date_field:
@@ -160,6 +167,18 @@ def is_followup(question: str, partners: tuple[str, ...]) -> bool:
     return not partners and (bool(_PRONOUN.search(question)) or len(words) <= 3)
 
 
+_SOURCE_HINT = re.compile(
+    r",?\s*\b(?:according to|as (?:stated|said|reported) in|(?:as )?(?:named|mentioned|listed) in|in|from)\s+(?:the\s+)?"
+    r"(?:[\w–-]+\s+){0,3}(?:announcement|bulletin|press release|news|article|report|notice)s?\b", re.I)
+
+
+def retrieval_query(question: str) -> str:
+    """The question without pointers to where the answer is ("according to the Macao announcement"):
+    they name the source, not the content, and would pull in sentences about announcing."""
+    stripped = _SOURCE_HINT.sub("", question).strip()
+    return stripped if len(stripped) >= 8 else question
+
+
 def understand(question: str, previous: Intent | None = None, today: date | None = None) -> Intent:
     """Read a question (and the previous turn's intent, for follow-ups) into an ``Intent``."""
     question = " ".join(question.split())
@@ -168,7 +187,8 @@ def understand(question: str, previous: Intent | None = None, today: date | None
     kind, date_field = classify(question)
     year, since, until = _period(question, today)
     mine = bool(re.search(r"\b(my|our|we|i am|i'm)\b", question, re.I))
-    intent = Intent(question, question, kind, partners, date_field, year, since, until, False, mine)
+    query = question if kind == "search" else retrieval_query(question)
+    intent = Intent(question, query, kind, partners, date_field, year, since, until, False, mine)
     if previous is None or not is_followup(question, partners):
         return intent
     return _resolve(intent, previous)

@@ -164,3 +164,9 @@ def test_checker_matches_paraphrased_subjects_by_meaning(seeded: Assistant) -> N
     right = seeded.check("Nearly 40% of China's total exports go to the countries and regions with which it has "
                          "AEO mutual recognition.").to_json()
     assert right["verdict"] == "supported"
+
+
+def test_definition_answer_names_the_term(seeded: Assistant) -> None:
+    r = _ask(seeded, "What is AEO?")
+    assert r["kind"] == "definition" and r["answer"].startswith("The AEO system is advocated by the World Customs")
+    assert len(r["citations"]) == 2

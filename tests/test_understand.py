@@ -64,3 +64,12 @@ def test_followups_resolve_against_previous_turn() -> None:
     assert force.date_field == "in_force" and "Macao" in force.partners
     fresh = understand("How many countries has China achieved AEO mutual recognition with?", first, today=TODAY)
     assert not fresh.followup
+
+
+def test_definition_questions_and_source_hints() -> None:
+    assert understand("What is AEO?", today=TODAY).kind == "definition"
+    assert understand("How does the AEO system work?", today=TODAY).kind == "definition"
+    assert understand("What is the import tariff on steel?", today=TODAY).kind == "out_of_scope"
+    intent = understand("What kind of enterprises does customs certify, according to the Macao announcement?",
+                        today=TODAY)
+    assert intent.query == "What kind of enterprises does customs certify?" and intent.partners == ("Macao",)
