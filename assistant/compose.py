@@ -15,6 +15,7 @@ from assistant.answer import CitationBook, extractive, relevant
 from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
 from corpus.partners import find_mentions
+from corpus.records import PartialDate
 from index.catalog import DocumentRow
 from index.facts import Arrangement, Fact, FactTable
 from index.facts.records import FieldSpan
@@ -115,10 +116,14 @@ class Composer:
         partners = [p for p in intent.partners if p not in self.homes]
         if partners and not found:
             names = " or ".join(partners)
+            recognised = self._mention(book, partners[0], _RECOGNITION)
+            if recognised:  # named among existing partners, though no bulletin announces the arrangement itself
+                return Composed("answered", f"No bulletin here announces the arrangement with {names} itself, but "
+                                f"one names {names} among the partners of AEO mutual recognition: {recognised}")
             lines = [f"The bulletins do not report an AEO mutual recognition arrangement with {names}."]
             mention = self._mention(book, partners[0])
             if mention:
-                lines.append(mention)
+                lines.append(f"A bulletin mentions {partners[0]} only in passing: {mention}")
             return Composed("not_found", " ".join(lines))
         if not found:
             return None
@@ -305,15 +310,40 @@ class Composer:
         arrangements = self.table.arrangements()
         if not arrangements:
             return None
+        period = bool(intent.year or intent.since or intent.until)
+        if period:
+            arrangements = [a for a in arrangements if _in_period(_when(a), intent)]
+            if not arrangements:
+                return Composed("not_found", "No arrangement in the bulletins is dated within the period asked "
+                                "(bulletins that give no year cannot be placed in a period).")
         items = []
         for arr in arrangements:
             items.append(f"{arr.partner} (with {self._home(arr)}){self._cite_arrangement(book, arr)}")
         text = "The bulletins report AEO mutual recognition arrangements with: " + "; ".join(items) + "."
-        others = sorted(self.named - {a.partner for a in arrangements} - self.homes)
-        if others:
+        others = sorted(self.named - {a.partner for a in self.table.arrangements()} - self.homes)
+        if others and not period:
             text += (" They also mention " + ", ".join(others) + " in passing (earlier partners or examples); see "
                      "the bulletins for what they say of each.")
         return Composed("answered", text)
+
+    def _all_bulletins(self, intent: Intent, book: CitationBook) -> Composed:
+        """Every bulletin (in the period asked), newest first, each by its opening sentence."""
+        docs = sorted(self.docs.values(), key=lambda d: -d.date_key)
+        if intent.year or intent.since or intent.until:
+            docs = [d for d in docs if d.date and _in_period(_date_norm(d.date), intent)]
+        if not docs:
+            return Composed("not_found", "No bulletin is dated within the period asked (bulletins that give no year "
+                            "cannot be placed in a period).")
+        lines = ["Bulletins, most recent at the top:"]
+        for doc in docs[:10]:
+            opening = next((s for s in sentences_of(doc.text) if len(s.text) > 40), None)
+            if opening is None:
+                continue
+            n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, opening.start, opening.end,
+                               _label(doc))
+            lines.append(f"Dated {self._date_label(doc.source)}{self._cite_dateline(book, doc.source)}: "
+                         f"{_sentence(opening.text)} [{n}]")
+        return Composed("answered", " ".join(lines))
 
     def definition(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         """What a term is: the best sentence that names it, with the sentence after it when that goes on."""
@@ -334,6 +364,13 @@ class Composer:
 
     def search(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         chosen = relevant(evidence, 0.3)
+        if not content_words(intent.query) - _SEARCH_WORDS:
+            return self._all_bulletins(intent, book)
+        if intent.year or intent.since or intent.until:
+            chosen = [e for e in chosen if e.passage.date and _in_period(_date_norm(e.passage.date), intent)]
+            if not chosen:
+                return Composed("not_found", "No matching bulletin is dated within the period asked (bulletins that "
+                                "give no year cannot be placed in a period).")
         if not chosen:
             return None
         by_source: dict[str, Evidence] = {}
@@ -423,12 +460,13 @@ class Composer:
                 parts.append(f"Besides {', '.join(doc.partners)}, the bulletin {doc.source} names: " + "; ".join(cites) + ".")
         return " ".join(parts)
 
-    def _mention(self, book: CitationBook, partner: str) -> str:
+    def _mention(self, book: CitationBook, partner: str, cue: re.Pattern[str] | None = None) -> str:
+        """The first sentence naming ``partner`` (and matching ``cue``), cited; "" when there is none."""
         for doc in self.docs.values():
             for s in sentences_of(doc.text):
-                if partner.lower() in s.text.lower():
+                if any(m.name == partner for m in find_mentions(s.text)) and (cue is None or cue.search(s.text)):
                     n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
-                    return f"A bulletin mentions {partner} only in passing: {_sentence(s.text)} [{n}]"
+                    return f"{_sentence(s.text)} [{n}]"
         return ""
 
 
@@ -440,10 +478,41 @@ _YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)
 _DATE_WORDS = frozenset({"when", "date", "year", "day", "month", "sign", "signed", "which", "what"})
 
 
+_SEARCH_WORDS = frozenset({"announcement", "bulletin", "news", "notice", "press", "release", "article", "latest",
+                           "recent", "find", "show", "search", "list", "all", "any", "since", "from", "after",
+                           "before", "until", "year", "this", "last", "new", "newest"}) | {str(y) for y in range(1990, 2100)}
+_RECOGNITION = re.compile(r"\bmutual(?:ly)?[\s-]+recogni|\bMRAs?\b|\bAEO\b.*\b(?:agreement|arrangement)", re.I)
 _DEFINES = re.compile(r"\b(is|are|means|refers to|aims|is advocated|certif\w*)\b", re.I)
 _CONTINUES = re.compile(r"^(It|They|This|These|The (?:system|customs|arrangement|programme|program))\b")
 _GENERIC = frozenset({"aeo", "benefit", "measure", "enterprise", "arrangement", "agreement", "customs", "get",
                       "mainland", "china", "help", "way", "make", "life", "easier", "what", "how"})
+
+
+def _date_norm(d: PartialDate) -> str | None:
+    if d.year is None:
+        return None
+    return f"{d.year:04d}" + (f"-{d.month:02d}" if d.month else "") + (f"-{d.day:02d}" if d.month and d.day else "")
+
+
+def _when(arr: Arrangement) -> str | None:
+    """The date that places an arrangement in time: signed, else in force, else announced or published."""
+    for span in (arr.signed, arr.in_force, arr.announced, arr.published):
+        if span is not None and _has_year(span.value):
+            return span.value
+    return None
+
+
+def _in_period(norm: str | None, intent: Intent) -> bool:
+    """Whether a normalised date (YYYY[-MM[-DD]]) lies in the question's year or since/until range."""
+    if not norm or not _has_year(norm):
+        return False
+    year = int(norm[:4])
+    if intent.year and year != intent.year:
+        return False
+    iso = (norm + "-01-01")[:10] if len(norm) == 4 else (norm + "-01")[:10] if len(norm) == 7 else norm[:10]
+    if intent.since and iso < intent.since.isoformat():
+        return False
+    return not (intent.until and iso > intent.until.isoformat())
 
 
 def wanted_kinds(question: str) -> set[str]:

@@ -54,9 +54,9 @@ _IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies)
 _ANNOUNCED = re.compile(r"\b(announc\w*|publish\w*|report\w*|released?|bulletin dated|news)\b", re.I)
 _FOLLOWUP_START = re.compile(r"^\s*(and|also|what about|how about|and for|and with|same for|what of|then|but)\b", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|these|those|ones|the former|the latter|the (?:arrangement|agreement|deal|mra))\b", re.I)
-_YEAR = re.compile(r"\b(?:in|for|during|of)\s+((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b(?:in|for|during|of|from)\s+((?:19|20)\d\d)\b(?!\s*(?:on|onwards?|to|-|–))")
 _BEFORE = re.compile(r"\b(?:before|prior to|until|up to)\s+((?:19|20)\d\d)\b", re.I)
-_AFTER = re.compile(r"\b(?:after|since|from)\s+((?:19|20)\d\d)\b", re.I)
+_AFTER = re.compile(r"\b(since|after)\s+((?:19|20)\d\d)\b|\bfrom\s+((?:19|20)\d\d)\s*(?:on|onwards?)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 _COMMON = frozenset(["about", "after", "again", "against", "aeo", "agreement", "arrangement", "benefit", "benefits", "between", "business", "china's", "companies", "company", "could", "customs", "deal", "does", "enterprises", "exporter", "exporters", "goods", "inspection", "inspected", "measures", "mutual", "partner", "partners", "recognition", "signed", "status", "their", "there", "these", "those", "trade", "under", "which", "would", "should", "signing", "sign", "takes", "taken", "effect"])
 
@@ -155,7 +155,10 @@ def _period(question: str, today: date) -> tuple[int | None, date | None, date |
         until = date(int(m.group(1)) - 1, 12, 31)
     m = _AFTER.search(question)
     if m:
-        since = date(int(m.group(1)), 1, 1)
+        start = int(m.group(2) or m.group(3))
+        since = date(start + 1 if (m.group(1) or "").lower() == "after" else start, 1, 1)
+        if not m.group(3) and year == start:
+            year = None  # "since 2020" is a range, not the year 2020
     return year, since, until
 
 

@@ -113,3 +113,18 @@ def test_figures_stay_with_their_administration(wider: Assistant) -> None:
 def test_titles_skip_datelines(wider: Assistant) -> None:
     doc = wider.bulletin("followup.txt")
     assert doc is not None and doc.title.startswith("The General Administration of Customs announced")
+
+
+def test_periods_in_questions(wider: Assistant) -> None:
+    r = _ask(wider, "Which partners did China sign AEO arrangements with in 2023?")
+    assert "Uruguay" in r["answer"] and "Serbia" not in r["answer"] and "Macao" not in r["answer"]
+    r = _ask(wider, "announcements since 2024")
+    assert r["answer"].index("2024-11-05") < r["answer"].index("2024-03-03") and "2023" not in r["answer"]
+    r = _ask(wider, "bulletins from 2023")
+    assert "2023-06-12" in r["answer"] and "2024" not in r["answer"]
+    assert _ask(wider, "Which partners signed AEO arrangements in 2019?")["status"] == "not_found"
+
+
+def test_partner_named_among_existing_partners(wider: Assistant) -> None:
+    r = _ask(wider, "Does China have an AEO arrangement with Costa Rica?")
+    assert r["status"] == "answered" and "Costa Rica" in r["answer"] and "announces the arrangement" in r["answer"]
