@@ -62,15 +62,11 @@ def test_every_problem_listed_and_nothing_partial() -> None:
     ])
     ps = problems(text)
     joined = "\n".join(ps)
-    assert "line 2: missing key(s) ['expected']" in joined
     assert "line 2: missing key 'question'" in joined
     assert "line 3: 'sources' must be a list" in joined
     assert "line 3: 'answerable' must be true or false" in joined
-    assert "line 3: 'type' must be one of" in joined
     assert "line 4: duplicate id 'ok' (first on line 1)" in joined
-    assert "line 5: 'expected.facts[0]' must be a non-empty list" in joined
     assert "line 6: 'numbers[0]'.value must be a number" in joined
-    assert "line 6: 'numbers[0]'.unit must be one of" in joined
     assert "line 6: 'numbers[0]'.tolerance must be a number >= 0" in joined
     assert "line 7: give either 'question' or 'turns', not both" in joined
     assert "line 8: a follow-up item needs 'turns'" in joined
@@ -147,3 +143,18 @@ def test_seed_traps() -> None:
     wrong_answer = {"status": "answered", "answer": "China and Serbia signed the agreement on February 14, 2023.",
                     "citations": [{"source": signed.sources[0]}]}
     assert not score_item(signed, wrong_answer).passed
+
+
+def test_sets_from_other_tools_are_read_leniently() -> None:
+    text = "\n".join([
+        json.dumps({"id": "a", "question": "How many?", "expected": "43 countries", "sources": ["s.txt"],
+                    "difficulty": "easy", "numbers": [43]}),
+        json.dumps({"id": "b", "question": "Tariff?", "type": "unanswerable"}),
+        json.dumps({"id": "c", "question": "Value?", "expected": ["4.36 billion", ["32.9%", "32.9 per cent"]],
+                    "sources": ["s.txt"], "type": "trade-figure", "numbers": [{"value": 4.36e9, "unit": "CNY"}]}),
+    ])
+    a, b, c = parse_set(text)
+    assert a.expected.answer == "43 countries" and a.numbers[0].unit == "any" and a.answerable
+    assert b.answerable is False and b.type == "unanswerable"
+    assert c.expected.facts == (("4.36 billion",), ("32.9%", "32.9 per cent")) and c.type == "trade-figure"
+    assert c.numbers[0].unit == "any"
