@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
@@ -316,6 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError, FileNotFoundError) as exc:
         print(f"customs-assistant: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"customs-assistant: the catalog in {settings.home} cannot be read ({exc}); "
+              "point --home at another folder or move that one away", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"customs-assistant: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and closed early: not an error

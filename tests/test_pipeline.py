@@ -168,3 +168,12 @@ def test_bad_questions_get_clear_errors(seeded: Assistant, capsys: pytest.Captur
     with pytest.raises(ValueError, match="between 1 and 100"):
         seeded.search("AEO", k=0)
     assert seeded.ask("<script>alert(1)</script> ' OR 1=1 -- \" NEAR(") .status in ("answered", "not_found")
+
+
+def test_unreadable_data_folder_gets_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "broken"
+    home.mkdir()
+    (home / "catalog.sqlite").write_bytes(b"not a database at all" * 10)
+    assert main(["ask", "anything", "--home", str(home)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be read" in err and err.count("\n") == 1
