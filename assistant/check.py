@@ -191,7 +191,7 @@ class ClaimChecker:
             if not _kinds_fit(q, f) or (period and f.period and period != f.period):
                 continue
             mine = claim_scope - {f.home}
-            if mine and f.scope and not mine & set(f.scope):
+            if mine and not mine & (set(f.scope) | set(f.partners)):  # the claim names an economy the fact does not
                 continue
             score = match_score(subject, f.subject_terms)
             if score is None:

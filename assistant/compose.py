@@ -242,7 +242,7 @@ class Composer:
         latest = max([best, *same], key=lambda f: f.bulletin_sort)
         n = self.cite(book, latest.source, latest.start, latest.end)
         text = f"{_sentence(latest.quote)} [{n}]"
-        older = [f for f in same if f.bulletin_sort < latest.bulletin_sort and f.norm != latest.norm]
+        older = [f for f in [best, *same] if f.bulletin_sort < latest.bulletin_sort and f.norm != latest.norm]
         if older:
             o = older[0]
             m = self.cite(book, o.source, o.start, o.end)
@@ -257,7 +257,7 @@ class Composer:
         literal = content_words(intent.query)
         partners = [p for p in intent.partners if p not in self.homes]
         homes = [p for p in intent.partners if p in self.homes]
-        sims = {(e.passage.source, e.sentence.start): e.similarity for e in evidence}
+        sims = {(e.passage.source, e.sentence.start): e.score for e in evidence}
         scored: list[tuple[float, int, Fact]] = []
         facts = self.table.facts()
         if homes and not partners:  # "How many … has Korea …": that administration's own figures
@@ -274,7 +274,7 @@ class Composer:
                 continue
             words = content_words(f.subject)
             specific = max(weight(t) for t in head & qk)
-            score = (2 * specific + cover(qk, head | frozenset(f.terms)) + 1.5 * sims.get((f.source, f.sent_start), 0.0)
+            score = (2 * specific + cover(qk, head | frozenset(f.terms)) + 2.0 * sims.get((f.source, f.sent_start), 0.0)
                      + 0.5 * len(literal & words) / max(1, len(words)))
             scored.append((score, f.bulletin_sort, f))
         scored.sort(key=lambda t: (t[0], t[1]), reverse=True)

@@ -29,12 +29,26 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
         piece = text[start:end]
         if m.group(0).startswith(".") and _ABBREV.search(text[max(0, start):m.start() + 1]):
             continue
+        if m.group(0) == "\n" and _wrapped(text, start, m.start()):
+            continue
         # "40%.China" — a missing space after a full stop still ends a sentence before a capital.
         _add(out, text, start, end, offset)
         start = end
         del piece
     _add(out, text, start, len(text), offset)
     return out
+
+
+_LINE_END = re.compile(r"[.!?。:;\"'”’)\]]\s*$")
+
+
+def _wrapped(text: str, start: int, newline: int) -> bool:
+    """Whether a single line break falls inside a sentence (a long line with no closing punctuation,
+    as in text copied from a page with hard wraps); headings and list items are short or punctuated."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[max(start, line_start):newline]
+    nxt = text[newline + 1:newline + 2]
+    return len(line) >= 60 and not _LINE_END.search(line) and bool(nxt) and not nxt.isspace() and nxt not in "-•*#"
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
