@@ -100,11 +100,15 @@ class Composer:
 
     def targets(self, intent: Intent, evidence: Sequence[Evidence]) -> list[Arrangement]:
         """The arrangements a question is about: its partners', else the best evidence bulletin's."""
-        partners = [p for p in intent.partners if p not in self.homes] or [
-            p for p in intent.partners if p in self.homes and len(intent.partners) == 1 and False]
+        named = set(intent.partners)
         arrangements = self.table.arrangements()
-        if partners:
-            return [a for a in arrangements if a.partner in partners]
+        if len(named) >= 2:  # "China and Serbia", "a Korean AEO … in Thailand": both sides must match
+            found = [a for a in arrangements if a.partner in named and self._home(a) in named]
+            if found:
+                return found
+        found = [a for a in arrangements if a.partner in named]
+        if found or any(p not in self.homes for p in named):
+            return found
         if evidence and intent.followup is False:
             top = evidence[0].passage.source
             return [a for a in arrangements if top in a.sources][:1]

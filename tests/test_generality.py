@@ -128,3 +128,12 @@ def test_periods_in_questions(wider: Assistant) -> None:
 def test_partner_named_among_existing_partners(wider: Assistant) -> None:
     r = _ask(wider, "Does China have an AEO arrangement with Costa Rica?")
     assert r["status"] == "answered" and "Costa Rica" in r["answer"] and "announces the arrangement" in r["answer"]
+
+
+def test_arrangements_are_matched_on_both_sides(wider: Assistant) -> None:
+    (kr,) = wider.arrangements_json("Korea")
+    assert kr["signed"]["value"] == "2016-06-27"
+    r = _ask(wider, "I'm a Korean AEO, what benefits do I get in Thailand?")
+    assert "Korea and Thailand" in r["answer"] and "China and Korea" not in r["answer"]
+    r = _ask(wider, "Does China have an AEO arrangement with Korea?")
+    assert r["answer"].startswith("Yes: China and Korea have an AEO mutual recognition arrangement")
