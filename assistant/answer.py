@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from assistant.evidence import Evidence
 from assistant.records import Citation
@@ -12,14 +12,6 @@ from assistant.records import Citation
 # Below this a sentence does not answer the question (calibrated on the seed gold set with
 # `customs-assistant eval seed`; MiniLM cosine for unrelated customs text sits around 0.1-0.3).
 MIN_SCORE = 0.42
-
-
-@dataclass(frozen=True)
-class Composed:
-    """Answer text with [n] markers and the citations those markers refer to."""
-
-    text: str
-    citations: tuple[Citation, ...]
 
 
 class CitationBook:
@@ -75,11 +67,12 @@ def extractive(evidence: Sequence[Evidence], book: CitationBook, max_sentences: 
     parts = []
     for e in chosen:
         n = book.cite(e)
-        parts.append(f"{_sentence(e.sentence.text)} [{n}]")
+        parts.append(f"{as_sentence(e.sentence.text)} [{n}]")
     return " ".join(parts)
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
+    """A quoted sentence as it stands in running text: trimmed, and ending with a full stop."""
     text = text.strip().lstrip(";, ")
     return text if text.endswith((".", "!", "?", "。")) else text + "."
 

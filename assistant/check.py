@@ -156,14 +156,15 @@ class ClaimChecker:
         self.similar = similar
         self.min_similarity = min_similarity
 
-    def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None) -> CheckResult:
+    def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None,
+              facts: Sequence[Fact] | None = None) -> CheckResult:
         """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties.
 
         ``cited`` (an answer's citations: marker number -> source span) lets a claim resolve to the
         fact row inside the sentence it cites before any costlier matching is tried.
         """
         self._text, self._cited = text, cited or {}
-        facts = self.table.facts()
+        facts = list(facts) if facts is not None else self.table.facts()
         superseded = _supersessions(facts)
         found = find_quantities(text)
         sentences = split_sentences(text)
@@ -306,7 +307,7 @@ def _through_citation(q: Quantity, text: str, cited: Cited, facts: Sequence[Fact
     return None
 
 
-def ground(result: CheckResult, table: FactTable, cited: Cited) -> CheckResult:
+def ground(result: CheckResult, facts: Sequence[Fact], cited: Cited) -> CheckResult:
     """Resolve claims through the citations that follow them in an answer.
 
     A composed answer cites the very sentence each figure comes from. When subject matching ties a
@@ -317,7 +318,6 @@ def ground(result: CheckResult, table: FactTable, cited: Cited) -> CheckResult:
     if not result.claims or not cited:
         return result
     quantities = {q.start: q for q in find_quantities(result.text)}
-    facts = table.facts()
     claims = []
     for claim in result.claims:
         q = quantities.get(claim.start)

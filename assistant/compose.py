@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer import CitationBook, extractive, relevant
+from assistant.answer import CitationBook, as_sentence, extractive, relevant
 from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
 from corpus.partners import find_mentions
@@ -141,7 +141,7 @@ class Composer:
             else:
                 when = self._signed_or_published(arr, book)
                 parts.append("The bulletins do not say from which date it applies" + (f"; {when}" if when else "") + ".")
-            measures = self._measures_sentence(arr, book)
+            measures = self._measuresas_sentence(arr, book)
             if measures:
                 parts.append(measures)
             condition = self._condition(arr, book, home)
@@ -153,7 +153,7 @@ class Composer:
         found = self.targets(intent, evidence) or ([] if intent.partners else self.table.arrangements())
         parts = []
         for arr in found:
-            sentence = self._measures_sentence(arr, book, lead=True)
+            sentence = self._measuresas_sentence(arr, book, lead=True)
             if sentence:
                 parts.append(sentence)
         if not parts:
@@ -168,7 +168,7 @@ class Composer:
             return ""
         for e in relevant(evidence, 0.3)[:5]:
             if missing & content_words(e.sentence.text):
-                return f"The bulletin adds: {_sentence(e.sentence.text)} [{book.cite(e)}]"
+                return f"The bulletin adds: {as_sentence(e.sentence.text)} [{book.cite(e)}]"
         return ""
 
     def date(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
@@ -228,7 +228,7 @@ class Composer:
                 if _FUTURE.search(intent.question) and not _FUTURE.search(f.quote):
                     return None
                 n = self.cite(book, f.source, f.start, f.end)
-                return Composed("answered", f"{_sentence(f.quote)} [{n}]")
+                return Composed("answered", f"{as_sentence(f.quote)} [{n}]")
         return None
 
     def figure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
@@ -240,12 +240,12 @@ class Composer:
         if intent.year and best.period and best.period[:4].isdigit() and int(best.period[:4]) != intent.year:
             n = self.cite(book, best.source, best.start, best.end)
             return Composed("not_found", f"The bulletins give no figure for the year asked; the nearest they give "
-                            f"is for {best.period}: {_sentence(best.quote)} [{n}]")
+                            f"is for {best.period}: {as_sentence(best.quote)} [{n}]")
         same = [f for f in ranked[1:] if f.subject_terms.head == best.subject_terms.head and f.kind == best.kind
                 and f.source != best.source and f.home == best.home]
         latest = max([best, *same], key=lambda f: f.bulletin_sort)
         n = self.cite(book, latest.source, latest.start, latest.end)
-        text = f"{_sentence(latest.quote)} [{n}]"
+        text = f"{as_sentence(latest.quote)} [{n}]"
         older = [f for f in [best, *same] if f.bulletin_sort < latest.bulletin_sort and f.norm != latest.norm]
         if older:
             o = older[0]
@@ -295,7 +295,7 @@ class Composer:
                 if doc is None or n is None:
                     continue
                 quote = next(c.quote for c in book.citations if c.n == n)
-                sentences.setdefault(quote, f"{_sentence(quote)} [{n}]")
+                sentences.setdefault(quote, f"{as_sentence(quote)} [{n}]")
             if sentences:
                 parts.append(f"For the arrangement with {arr.partner}, the bulletin says: " + " ".join(sentences.values()))
         if parts:
@@ -346,7 +346,7 @@ class Composer:
             n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, opening.start, opening.end,
                                _label(doc))
             lines.append(f"Dated {self._date_label(doc.source)}{self._cite_dateline(book, doc.source)}: "
-                         f"{_sentence(opening.text)} [{n}]")
+                         f"{as_sentence(opening.text)} [{n}]")
         return Composed("answered", " ".join(lines))
 
     def definition(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
@@ -356,14 +356,14 @@ class Composer:
         if not naming:
             return None
         best = max(naming, key=lambda e: (_DEFINES.search(e.sentence.text) is not None, e.score))
-        parts = [f"{_sentence(best.sentence.text)} [{book.cite(best)}]"]
+        parts = [f"{as_sentence(best.sentence.text)} [{book.cite(best)}]"]
         doc = self.docs.get(best.passage.source)
         sents = sentences_of(doc.text) if doc else []
         after = [s for s in sents if s.start >= best.sentence.end][:1]
         if doc and after and _CONTINUES.match(after[0].text):
             n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, after[0].start, after[0].end,
                                _label(doc))
-            parts.append(f"{_sentence(after[0].text)} [{n}]")
+            parts.append(f"{as_sentence(after[0].text)} [{n}]")
         return Composed("answered", " ".join(parts))
 
     def search(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
@@ -389,7 +389,7 @@ class Composer:
                 about = f" on the AEO arrangement between {doc.home or 'customs'} and {', '.join(doc.partners)}"
             n = book.cite(e)
             dated = f"dated {self._date_label(e.passage.source)}{self._cite_dateline(book, e.passage.source)}"
-            lines.append(f"The bulletin{about}, {dated}, says: {_sentence(e.sentence.text)} [{n}]")
+            lines.append(f"The bulletin{about}, {dated}, says: {as_sentence(e.sentence.text)} [{n}]")
         return Composed("answered", " ".join(lines))
 
     # -- pieces -------------------------------------------------------------------------------
@@ -417,7 +417,7 @@ class Composer:
                                           _label(doc))
         return None
 
-    def _measures_sentence(self, arr: Arrangement, book: CitationBook, lead: bool = False) -> str:
+    def _measuresas_sentence(self, arr: Arrangement, book: CitationBook, lead: bool = False) -> str:
         if not arr.measures:
             return ""
         cites = sorted({n for m in arr.measures if (n := self.cite(book, m.source, m.start, m.end))})
@@ -470,7 +470,7 @@ class Composer:
             for s in sentences_of(doc.text):
                 if any(m.name == partner for m in find_mentions(s.text)) and (cue is None or cue.search(s.text)):
                     n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
-                    return f"{_sentence(s.text)} [{n}]"
+                    return f"{as_sentence(s.text)} [{n}]"
         return ""
 
 
@@ -543,11 +543,6 @@ def _label(doc: DocumentRow) -> str | None:
 def _item(text: str) -> str:
     """A list item in running text: lower-case its first letter unless it starts an acronym or a name."""
     return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text
-
-
-def _sentence(text: str) -> str:
-    text = text.strip().lstrip(";, ")
-    return text if text.endswith((".", "!", "?", "。")) else text + "."
 
 
 def _cap(text: str) -> str:

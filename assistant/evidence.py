@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
 # Words a question uses for what bulletins say another way.
 _ALIASES = {"plan": "future", "next": "future", "upcoming": "future", "grow": "increase", "growth": "increase",
             "grew": "increase", "rise": "increase", "rose": "increase", "firm": "enterprise", "company": "enterprise",
-            "companie": "enterprise", "operator": "enterprise", "busines": "enterprise", "cost": "cost"}
+            "companie": "enterprise", "operator": "enterprise", "busines": "enterprise"}
 
 
 def content_words(text: str) -> set[str]:

@@ -3,6 +3,7 @@ reciprocal-rank fusion, with partner and date filters applied inside both rankin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,9 +69,11 @@ class HybridRetriever:
         self.depth = depth
 
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None,
-                 query_vector: list[float] | None = None) -> list[Passage]:
+                 query_vector: list[float] | None = None,
+                 documents: Sequence[DocumentRow] | None = None) -> list[Passage]:
+        """``documents`` (the catalog's, if the caller has read them already) saves reading them again."""
         filters = filters or Filters()
-        docs = {d.source: d for d in self.catalog.documents()}
+        docs = {d.source: d for d in (documents if documents is not None else self.catalog.documents())}
         allowed = {s for s, d in docs.items() if _allowed(d, filters)}
         if not allowed:
             return []

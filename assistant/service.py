@@ -236,11 +236,12 @@ class Assistant:
         t0 = time.perf_counter()
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
+        docs = self.catalog.documents()
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
         # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
-        passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec)
+        passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec,
+                                      documents=docs)
         t1 = time.perf_counter()
-        docs = self.catalog.documents()
         texts = {d.source: d.text for d in docs}
         evidence = self.scorer.score(intent.query, passages, texts, qvec)
         evidence = _about_partners(evidence, intent, docs)
@@ -298,8 +299,9 @@ class Assistant:
         if len(text) > 200_000:
             raise ValueError(f"text too long to check ({len(text):,} characters; the limit is 200,000)")
         cited = {c.n: (c.source, c.start, c.end) for c in citations}
-        result = self.checker.check(text, partners, cited)
-        return ground(result, self.facts_table, cited) if cited else result
+        facts = self.facts_table.facts()
+        result = self.checker.check(text, partners, cited, facts)
+        return ground(result, facts, cited) if cited else result
 
     def facts_json(self, partner: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
         out = []
@@ -384,4 +386,4 @@ def _configure_llama_index(embedder: Embedder) -> None:
     LlamaSettings.llm = MockLLM()
 
 
-__all__ = ["Assistant", "EmptyIndexError", "make_embedder", "make_store", "relevant"]
+__all__ = ["Assistant", "EmptyIndexError", "make_embedder", "make_store"]
