@@ -7,7 +7,7 @@ PIP       := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST      ?= 127.0.0.1
 PORT      ?= 7860
 
-.PHONY: run test install browser lint typecheck bench clean
+.PHONY: run test install browser lint typecheck bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +40,14 @@ lint: install
 
 bench: install
 	$(PY) -m assistant.bench
+
+## The corpus-dev gate: a fresh data folder with only ../shared/corpus-dev/bulletins, its questions and claims.
+eval-dev: install
+	bash .ci/eval-dev
+
+## Scale benchmark (issue 10) on N generated bulletins: ingest vs vanilla llama-index, latency, serve, RSS.
+bench-scale: install
+	HF_HUB_OFFLINE=1 $(PY) -m bench.scale --n $(or $(N),1000) --out out/bench-scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
