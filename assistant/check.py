@@ -16,6 +16,9 @@ from typing import Any
 from corpus import Sentence, split_sentences
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
 from index.facts import sentence_period as _sentence_period
+from index.facts.events import ERRONEOUS, Event, current
+from index.facts.rules import LIFECYCLE
+from index.facts.subjects import event_of
 
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
 _RELATIVE = {"nearly": (0.9, 1.0), "about": (0.9, 1.1)}
@@ -187,6 +190,11 @@ class ClaimChecker:
         def make(verdict: str, fact: Fact | None = None, note: str = "", matched: Fact | None = None) -> Claim:
             return Claim(q.text, q.norm, q.unit, verdict, fact, note, q.kind, q.start, q.end, matched)
 
+        if q.kind in ("date", "year"):
+            by_event = self._judge_event(q, sent, make)
+            if by_event is not None:
+                return by_event
+
         scored: list[tuple[float, Fact]] = []
         for f in facts:
             if not _kinds_fit(q, f) or (period and f.period and period != f.period):
@@ -228,6 +236,45 @@ class ClaimChecker:
                      note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
 
 
+    def _judge_event(self, q: Quantity, sent: Sentence, make: Callable[..., Claim]) -> Claim | None:
+        """A date claim about an arrangement's life ("entered into force on …", "was signed on …") is checked
+        against the life-cycle events of the pair of economies it names, with the role its cue gives it."""
+        role = event_of(sent.text, q.start - sent.start, q.end - sent.start)
+        if role not in LIFECYCLE:
+            return None
+        named = list(dict.fromkeys(scope(sent.text, None)))
+        if not named or len(named) > 2:
+            return None
+        events = self.table.events(named[0])
+        if len(named) == 2:
+            events = [e for e in events if set(e.sides) == set(named)]
+        else:
+            pairs = {e.sides for e in events if e.role == role}
+            if len(pairs) != 1:
+                return None
+            events = [e for e in events if e.sides in pairs]
+        same = [e for e in events if e.role == role and e.date]
+        wrong = [e for e in events if e.role == ERRONEOUS and e.note == role and e.date]
+        if not same and not wrong:
+            return None
+        for e in same:
+            if agree(q, _event_fact(e)) == "yes":
+                return make("supported", fact=_event_fact(e))
+        for e in wrong:
+            if agree(q, _event_fact(e)) == "yes":
+                valid = current(same, role)
+                return make("contradicted", fact=_event_fact(valid) if valid else None,
+                            note=f"{e.source} calls {e.date_text!r} an error" + (
+                                f"; the valid date is {valid.date_text!r} ({valid.source})" if valid else ""))
+        if any(agree(q, _event_fact(e)) == "partial" for e in same):
+            e = next(e for e in same if agree(q, _event_fact(e)) == "partial")
+            return make("unsupported", fact=_event_fact(e),
+                        note=f"the bulletin gives {e.date_text!r} ({e.date}) but not the year or day claimed")
+        valid = current(same, role)
+        if valid is None:
+            return None
+        return make("contradicted", fact=_event_fact(valid), note=f"{valid.source} gives {valid.date_text!r}")
+
     def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
                   make: Callable[..., Claim]) -> Claim:
         """When no subject matches by its terms: the right figure for another period is a contradiction,
@@ -255,6 +302,17 @@ class ClaimChecker:
                         return make("contradicted", fact=f,
                                     note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
         return make("unsupported", note="no bulletin gives a figure for this subject")
+
+
+def _event_fact(e: Event) -> Fact:
+    """An event in the shape of a date fact, so a claim's verdict cites it like any other fact."""
+    return Fact(
+        id=f"event:{e.source}:{e.start}", source=e.source, doc_id="", kind="date", unit="date", value=None,
+        norm=e.date or "", expr=e.date_text, start=e.start, end=e.end, quote=e.quote, sent_start=e.sent_start,
+        sent_end=e.sent_end, subject=f"{e.role} of the {e.sides[0]}–{e.sides[1]} arrangement", event=e.role,
+        as_of=e.bulletin_date, partners=e.sides, bulletin_date=e.bulletin_date, bulletin_sort=e.bulletin_sort,
+        bulletin_year_known=bool(e.bulletin_date and e.bulletin_date[:4].isdigit()),
+    )
 
 
 def _supersessions(facts: list[Fact]) -> dict[str, Fact]:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header", "footer",
-    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "dd", "dt", "title", "main",
-}
-_DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"}
+from bs4 import (
+    BeautifulSoup,
+    CData,
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+)
 
 
 class DecodeError(ValueError):
@@ -22,15 +27,20 @@ def decode(data: bytes) -> str:
     """Decode bytes as text, replacing invalid UTF-8 rather than failing.
 
     Binary content (NUL bytes, many control characters) raises DecodeError so that it is
-    rejected with a reason instead of being indexed as garbage.
+    rejected with a reason instead of being indexed as garbage. A byte-order mark only names an
+    encoding, so what follows it is checked the same way: random bytes after a UTF-16 BOM decode
+    to unassigned, private-use and surrogate code points, which no bulletin is written in.
     """
+    encoding = "UTF-8"
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if b"\x00" in data[:8192]:
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "UTF-16"
+        text = data.decode("utf-16", errors="replace")
+    elif b"\x00" in data[:8192]:
         raise DecodeError("binary content (NUL bytes), not a text bulletin")
-    text = data.decode("utf-8", errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
     sample = text[:20000]
     if sample:
         controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
@@ -38,62 +48,109 @@ def decode(data: bytes) -> str:
         if controls / len(sample) > 0.05:
             raise DecodeError("binary content (control characters), not a text bulletin")
         if bad / len(sample) > 0.3:
-            raise DecodeError("not UTF-8 text (most characters are invalid)")
+            raise DecodeError(f"not {encoding} text (most characters are invalid)")
+        if encoding == "UTF-16":  # a wrong 16-bit decoding yields valid but meaningless code points
+            odd = bad + sum(1 for ch in sample if unicodedata.category(ch) in ("Co", "Cn", "Cs"))
+            if odd / len(sample) > 0.05:
+                raise DecodeError("binary content (not readable as UTF-16 text), not a text bulletin")
     return text
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title_parts: list[str] = []
-        self.h1_parts: list[str] = []
-        self._drop = 0
-        self._in_title = False
-        self._in_h1 = False
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header", "footer",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "dd", "dt", "title", "main", "caption",
+    "thead", "tbody", "tfoot", "dl", "figure", "figcaption", "address",
+}
+_DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head", "button",
+              "select", "input", "textarea", "form", "canvas", "audio", "video", "map"}
+# Page furniture: navigation, site footers, side bars. Dropped from the text a bulletin is read from.
+_BOILERPLATE_TAGS = {"nav", "aside", "footer", "menu"}
+_BOILERPLATE_HINT = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|footer|sidebar|side-bar|share|social|cookies?|"
+    r"skip|lang(?:uage)?-(?:switch|select)|topbar|top-bar|site-links)(?:$|[\s_-])", re.I)
+_ROLE_BOILERPLATE = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
+CELL_SEP = " | "
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _DROP_TAGS:
-            self._drop += 1
-        if tag == "title":
-            self._in_title = True
-        if tag == "h1":
-            self._in_h1 = True
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+@dataclass(frozen=True)
+class HtmlDocument:
+    """What a page holds for a reader: body text (tables as rows of cells), its title and the site's name."""
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _DROP_TAGS and self._drop:
-            self._drop -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag == "h1":
-            self._in_h1 = False
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+    text: str
+    title: str | None
+    site: str | None
 
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title_parts.append(data)
-            return
-        if self._drop:
-            return
-        if self._in_h1:
-            self.h1_parts.append(data)
-        self.parts.append(data)
+
+def _is_boilerplate(tag: Tag) -> bool:
+    if tag.name in _BOILERPLATE_TAGS:
+        return True
+    attrs = tag.attrs or {}
+    if str(attrs.get("role", "")).lower() in _ROLE_BOILERPLATE:
+        return True
+    hint = " ".join([*(attrs.get("class") or []), str(attrs.get("id") or "")])
+    return bool(hint and _BOILERPLATE_HINT.search(hint))
+
+
+def _render(node: Tag, out: list[str]) -> None:
+    """Text of ``node`` in reading order: blocks on their own lines, table cells kept apart by CELL_SEP.
+
+    Iterative, so a page of a million nested elements cannot exhaust the stack."""
+    _END = object()
+    stack: list[object] = list(reversed(list(node.children)))
+    while stack:
+        child = stack.pop()
+        if child is _END:
+            out.append("\n")
+            continue
+        if isinstance(child, Comment | Doctype | Declaration | ProcessingInstruction | CData):
+            continue
+        if isinstance(child, NavigableString):
+            out.append(str(child))
+            continue
+        if not isinstance(child, Tag) or child.name in _DROP_TAGS or _is_boilerplate(child):
+            continue
+        if child.name in ("td", "th"):
+            previous = child.find_previous_sibling(True)
+            if previous is not None and previous.name in ("td", "th"):
+                out.append(CELL_SEP)
+        if child.name == "tr":  # one row a line, so a table's rows stay together as a list
+            stack.append(_END)
+            stack.extend(reversed(list(child.children)))
+            continue
+        block = child.name in _BLOCK_TAGS
+        if block:
+            out.append("\n")
+            stack.append(_END)
+        stack.extend(reversed(list(child.children)))
+
+
+def read_html(markup: str) -> HtmlDocument:
+    """Read an HTML page with a real parser: scripts, styles, comments and page furniture (nav, footer,
+    sidebars, breadcrumbs) never reach the text; a page-level <header> is kept apart as the site's name."""
+    soup = BeautifulSoup(markup, "html.parser")
+    title_tag = soup.find("title")
+    title = " ".join(title_tag.get_text(" ").split()) if isinstance(title_tag, Tag) else ""
+    site_parts: list[str] = []
+    for header in soup.find_all("header"):
+        if isinstance(header, Tag) and header.find_parent(["article", "main", "section"]) is None:
+            parts: list[str] = []
+            _render(header, parts)
+            site_parts.append(" ".join("".join(parts).split()))
+            header.decompose()
+    body = soup.body if isinstance(soup.body, Tag) else soup
+    out: list[str] = []
+    _render(body, out)
+    if not title:
+        h1 = soup.find("h1")
+        title = " ".join(h1.get_text(" ").split()) if isinstance(h1, Tag) else ""
+    site = " ".join(p for p in site_parts if p) or None
+    return HtmlDocument("".join(out), title or None, site)
 
 
 def strip_html(markup: str) -> tuple[str, str | None]:
-    """Return (text, title) of an HTML page; scripts, styles and comments never reach the text."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    title = " ".join("".join(parser.title_parts).split()) or " ".join("".join(parser.h1_parts).split())
-    return "".join(parser.parts), (title or None)
+    """Return (text, title) of an HTML page; scripts, styles, comments and page furniture never reach the text."""
+    doc = read_html(markup)
+    return doc.text, doc.title
 
 
 _MD_SYNTAX = [
@@ -122,16 +179,74 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_MD_EMPHASIS = re.compile(r"(?<![\w*_])([*_]{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
+_CLOSED_RAW = re.compile(r"<(script|style|template|iframe|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>")
+
+
+def _markdown_tables(text: str) -> str:
+    """Pipe tables as rows of cells: the rule line dropped, each row one line with cells kept apart."""
+    lines = []
+    for line in text.split("\n"):
+        if _MD_TABLE_RULE.match(line) and "|" in line:
+            continue
+        m = _MD_TABLE_ROW.match(line)
+        if m:
+            cells = [c.strip() for c in m.group(1).split("|")]
+            line = CELL_SEP.join(cells)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_RULE_LINE = re.compile(r"^\s*-{2,}(?:\s+-{2,})+\s*$")
+
+
+def plain_tables(text: str) -> str:
+    """Fixed-width text tables (a header, a rule of dashes per column, aligned rows) as rows of cells.
+
+    Column bounds come from the rule line's dash groups; a row whose first cell is blank continues the row
+    above it and keeps an empty first cell. Rows end at a blank line."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _RULE_LINE.match(line) and out and out[-1].strip():
+            spans = [(m.start(), m.end()) for m in re.finditer(r"-{2,}", line)]
+            bounds = [(s, spans[k + 1][0] if k + 1 < len(spans) else None) for k, (s, _) in enumerate(spans)]
+
+            def cells(row: str, bounds: list[tuple[int, int | None]] = bounds) -> str:
+                return CELL_SEP.join(row[s:e].strip() if e is not None else row[s:].strip() for s, e in bounds)
+
+            out[-1] = cells(out[-1])
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                out.append(cells(lines[i]))
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
 def strip_markdown(text: str) -> tuple[str, str | None]:
     """Remove the Markdown syntax a reader does not see; the first H1 is the title.
 
-    Inline HTML in Markdown is stripped like HTML, so markup cannot ride in through a .md file.
+    Inline HTML is removed tag by tag (closed scripts and styles with their content), never by an HTML
+    parser that would let one unclosed ``<script>`` swallow the rest of the bulletin.
     """
     heading = _MD_HEADING.search(text)
-    if "<" in text and re.search(r"</?[a-zA-Z][^>]*>", text):
-        text, _ = strip_html(text)
+    if "<" in text:
+        text = _CLOSED_RAW.sub("", text)
+        text = _HTML_COMMENT.sub("", text)
+        text = _ANY_TAG.sub("", text)
+    text = _markdown_tables(text)
     for pattern, repl in _MD_SYNTAX:
         text = pattern.sub(repl, text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
     return text, (heading.group(1).strip() if heading else None)
 
 

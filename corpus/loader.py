@@ -6,10 +6,12 @@ with a reason, so one bad file in a folder never stops the others.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from corpus.clean import DecodeError, decode, front_matter, normalise, strip_html, strip_markdown
+from corpus.clean import DecodeError, decode, front_matter, normalise, plain_tables, read_html, strip_markdown
 from corpus.dates import find_dates, publication_date
 from corpus.metadata import issuing_body, partners, title_from_text
 from corpus.records import Bulletin, PartialDate, Rejected, content_id
@@ -23,20 +25,30 @@ def load_text(raw: str, source: str, kind: str = "text") -> Bulletin | Rejected:
     """Build a bulletin from already-decoded text; ``kind`` is text, markdown or html."""
     meta, body = front_matter(raw) if kind in ("text", "markdown") else ({}, raw)
     title: str | None = meta.get("title")
+    site: str | None = None
     if kind == "html":
-        body, html_title = strip_html(body)
-        title = title or html_title
+        page = read_html(body)
+        body, site = page.text, page.site
+        title = title or page.title
     elif kind == "markdown":
         body, md_title = strip_markdown(body)
         title = title or md_title
+    if kind in ("text", "markdown"):
+        body = plain_tables(body)
     text = normalise(body)
     if len(text) < MIN_CHARS:
         return Rejected(source, "no readable text (empty after cleaning)" if not text else f"too little text ({len(text)} characters)")
-    issuer, home = issuing_body(text)
+    masthead = " | ".join(x for x in (site, title if kind == "html" else None) if x) or None
+    issuer, home = issuing_body(text, masthead)
     if meta.get("issuer"):
         issuer = meta["issuer"]
-    date = publication_date(text, meta)
-    primary, mentioned = partners(text, home)
+    date = publication_date(text, meta, title=title)
+    primary, mentioned = partners(text, home, title)
+    if home is None and primary:  # an issuer whose name names no economy speaks for the other side it names most
+        others = [n for n in mentioned if n not in primary[:1]]
+        if others and not (len(primary) > 1 and others[0] in primary[1:] and len(primary) > 2):
+            home = others[0]
+            primary = tuple(p for p in primary if p != home) or primary
     if meta.get("partners"):
         primary = tuple(p.strip() for p in meta["partners"].split(",") if p.strip())
     return Bulletin(
@@ -55,9 +67,9 @@ def load_text(raw: str, source: str, kind: str = "text") -> Bulletin | Rejected:
 
 def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Bulletin | Rejected:
     """Decode and load one file's bytes; the suffix of ``source`` picks the format."""
-    kind = SUFFIXES.get(Path(source).suffix.lower())
+    kind = SUFFIXES.get(PurePath(source).suffix.lower())
     if kind is None:
-        return Rejected(source, f"unsupported file type {Path(source).suffix or '(none)'}; use .txt, .md or .html")
+        return Rejected(source, f"unsupported file type {PurePath(source).suffix or '(none)'}; use .txt, .md or .html")
     if not data.strip():
         return Rejected(source, "empty file")
     if len(data) > max_bytes:
@@ -66,32 +78,107 @@ def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         raw = decode(data)
     except DecodeError as exc:
         return Rejected(source, str(exc))
-    return load_text(raw, source, kind)
+    loaded = load_text(raw, source, kind)
+    if isinstance(loaded, Bulletin):
+        # Invisible characters (zero-width spaces and joiners, other format characters) count as text
+        # for the length check; a reader sees nothing, so neither should the index.
+        visible = sum(1 for ch in loaded.text if ch.isprintable() and not ch.isspace())
+        if visible < MIN_CHARS:
+            return Rejected(source, "no readable text (only invisible characters)" if not visible
+                            else f"too little text ({visible} visible characters)")
+    return loaded
 
 
-def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Bulletin | Rejected:
-    """Load one file from disk; unreadable files are rejected, not raised."""
+def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> Bulletin | Rejected:
+    """Load one regular file from disk under ``source`` (default: its name); unreadable files are rejected.
+
+    The file is opened without blocking and checked after opening, so a FIFO or device named like a
+    bulletin is refused rather than waited on, and at most ``max_bytes + 1`` bytes are ever read.
+    """
+    name = source or path.name
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Rejected(path.name, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        return Rejected(path.name, f"cannot read file: {exc.strerror or exc}")
-    return load_bytes(data, path.name, max_bytes)
+        return Rejected(name, f"cannot read file: {exc.strerror or exc}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Rejected(name, f"not a regular file ({file_kind(info.st_mode)})")
+        if info.st_size > max_bytes:
+            return Rejected(name, f"too large ({info.st_size:,} bytes; the limit is {max_bytes:,})")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return Rejected(name, f"cannot read file: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    return load_bytes(data, name, max_bytes)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path | Rejected]:
-    """Expand files and folders into bulletin files; folders are walked recursively, sorted."""
+def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | Rejected]:
+    """Expand files and folders into ``(file, source)`` pairs; folders are walked recursively, sorted.
+
+    A file named directly keeps its name as its source; a file found in a folder is known by its
+    path relative to that folder (``a/same.txt``), so equal names in different sub-folders stay two
+    bulletins. Symbolic links are followed only while they stay inside the folder; links to folders
+    are not followed. Anything that is not a regular file is refused with what it is.
+    """
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                if child.suffix.lower() in SUFFIXES:
-                    yield child
-        elif path.is_file():
-            yield path
+        try:
+            info = path.stat()
+        except OSError:
+            yield Rejected(str(path), "no such file or folder" if not path.is_symlink() else "broken symbolic link")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(path)
+        elif stat.S_ISREG(info.st_mode):
+            yield path, path.name
         else:
-            yield Rejected(str(path), "no such file or folder")
+            yield Rejected(str(path), f"not a regular file ({file_kind(info.st_mode)})")
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str] | Rejected]:
+    """Bulletin files under ``root`` in sorted order, with the reasons for those refused."""
+    real_root = root.resolve()
+    found: list[tuple[str, Path | None]] = []  # None: a link leading out of the folder
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*files, *dirs]:
+            child = Path(folder) / name
+            rel = child.relative_to(root).as_posix()
+            if name.startswith(".") or (name in files and PurePath(name).suffix.lower() not in SUFFIXES):
+                continue
+            if child.is_symlink():
+                target = child.resolve()
+                if not target.is_relative_to(real_root):
+                    found.append((rel, None))
+                    continue
+                if target.is_dir():
+                    continue
+            if name in files:
+                found.append((rel, child))
+    for rel, entry in sorted(found):
+        if entry is None:
+            yield Rejected(rel, "symbolic link to outside the ingested folder, not followed")
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            yield Rejected(rel, "broken symbolic link" if entry.is_symlink() else "no such file")
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            yield Rejected(rel, f"not a regular file ({file_kind(info.st_mode)})")
+            continue
+        yield entry, rel
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in the words ``ls -l`` users know."""
+    for test, label in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                        (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return label
+    return "special file"
 
 
 def year_hints(bulletin: Bulletin) -> list[PartialDate]:

@@ -22,25 +22,48 @@ _ISSUERS = [
     (r"New Zealand Customs Service", "New Zealand"),
     (r"European Commission|DG TAXUD", "European Union"),
 ]
+# A customs or revenue administration named in running text: "Kenya Revenue Authority", "Royal Malaysian Customs
+# Department", "Customs General Administration of Mongolia", "State Revenue Committee of ... Kazakhstan".
+_ADMIN_HEAD = r"(?:Customs|Revenue|Tax(?:ation)?|Border|Excise|Zakat)"
 _GENERIC_ISSUER = re.compile(
-    r"\b((?:[A-Z][a-z]+\s){1,4}(?:Customs(?:\s(?:Service|Administration|Agency|Authority|Department))?|Revenue Authority|Border\s\w+\sAgency))\b"
+    r"\b((?:[A-Z][\w'’&.-]*,?\s(?:and\s|of\s(?:the\s)?)?){0,6}" + _ADMIN_HEAD
+    + r"(?:[\s,]+(?:and\s)?(?:[A-Z][\w'’&-]*|of|the))*?\s(?:Service|Administration|Agency|Authority|Department|"
+    r"Directorate|Committee|Force|Protection|Bureau|Office|Commission)"
+    r"(?:\s(?:of\s(?:the\s)?)(?:(?:Ministry\sof\s\w+\sof\s(?:the\s)?)?(?:Republic|Kingdom|State)\sof\s)?"
+    r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)?)"
 )
 _SIGNING = re.compile(r"\b(sign|signed|signing|mutual recognition|arrangement|agreement|partner|MRA)\b", re.I)
 
 
-def issuing_body(text: str) -> tuple[str | None, str | None]:
-    """(issuer as written, the economy it speaks for) from the first administration the text names."""
-    best: tuple[int, str, str | None] | None = None
+def _administrations(text: str) -> list[tuple[int, str, str | None]]:
+    """(position, name, economy) of every administration the text names, known names and generic ones alike."""
+    found: list[tuple[int, str, str | None]] = []
     for pattern, home in _ISSUERS:
-        m = re.search(pattern, text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), m.group(0), home)
-    if best:
-        return best[1], best[2]
-    m = _GENERIC_ISSUER.search(text)
-    if m:
-        mentions = find_mentions(m.group(1))
-        return m.group(1), (mentions[0].name if mentions else None)
+        for m in re.finditer(pattern, text):
+            found.append((m.start(), m.group(0), home))
+    for m in _GENERIC_ISSUER.finditer(text):
+        name = m.group(1).strip(" ,")
+        mentions = find_mentions(name)
+        if not any(abs(p - m.start(1)) < 3 for p, _, _ in found):
+            found.append((m.start(1), name, mentions[0].name if mentions else None))
+    return sorted(found)
+
+
+def issuing_body(text: str, site: str | None = None, head_chars: int = 600) -> tuple[str | None, str | None]:
+    """(issuer as written, the economy it speaks for): the page's own site name first, then the first
+    administration in the opening lines (masthead, byline), then the first anywhere.
+
+    A partner's release that mentions China's customs later on stays the partner's: position decides, and the
+    site header and byline come first.
+    """
+    for chunk in ([site] if site else []) + [text[:head_chars], text]:
+        found = _administrations(chunk)
+        if found:
+            pos, name, home = found[0]
+            if home is None:  # "Customs and Excise Department, Hong Kong SAR": the economy follows the name
+                after = find_mentions(chunk[pos + len(name):pos + len(name) + 40])
+                home = after[0].name if after and after[0].start <= 4 else None
+            return name, home
     return None, None
 
 
@@ -66,28 +89,48 @@ def title_from_text(text: str, limit: int = 120) -> str:
     Bulletins rarely carry a title line; their opening sentence, minus place and date, says what
     they announce.
     """
+    from corpus.sentences import split_sentences
+
     first = strip_dateline(text.strip().split("\n", 1)[0])
-    sentence = re.split(r"(?<=[.!?。])\s", first, maxsplit=1)[0]
+    pieces = split_sentences(first)
+    sentence = pieces[0].text if pieces else first
     title = sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return title
 
 
-def partners(text: str, home: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+_EXAMPLES = re.compile(r"\b(?:including|such as|among them|e\.g\.|for example|like)\b", re.I)
+
+
+def partners(text: str, home: str | None, title: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(arrangement partners, all economies mentioned), the issuer's own economy left out.
 
-    A partner is an economy named in a sentence about signing or mutual recognition; the
-    others are merely mentioned (examples, earlier partners) and kept apart for filtering.
+    Partners are scored, not taken from the first sentence: a mention in the title counts most, then mentions
+    in sentences about signing or mutual recognition; economies listed as background or examples ("has signed
+    with A, B, C and D", "such as A") count little. The best-scored comes first: it is the bulletin's subject.
     """
-    mentions = [m for m in find_mentions(text) if m.name != home]
+    mentions = [m for m in find_mentions(text) if m.name != home and not text[max(0, m.start - 4):m.start].lower().endswith("non-")]
     counts = Counter(m.name for m in mentions)
     mentioned = tuple(sorted(counts, key=lambda n: (-counts[n], n)))
-    primary: list[str] = []
+    score: Counter[str] = Counter()
+    first_line = title or text.strip().split("\n", 1)[0]
+    for m in find_mentions(first_line):
+        if m.name != home:
+            score[m.name] += 3.0
     for sentence in re.split(r"(?<=[.!?;。])\s+|\n", text):
         if not _SIGNING.search(sentence):
             continue
+        names = [m.name for m in find_mentions(sentence) if m.name != home]
+        distinct = list(dict.fromkeys(names))
+        cut = _EXAMPLES.search(sentence)
         for m in find_mentions(sentence):
-            if m.name != home and m.name not in primary:
-                primary.append(m.name)
-        if primary:
-            break
+            if m.name == home:
+                continue
+            weight = 0.25 if len(distinct) >= 3 or (cut and m.start > cut.start()) else 1.0
+            score[m.name] += weight
+    if not score:
+        return (), mentioned
+    best = max(score.values())
+    primary = sorted((n for n, v in score.items() if v >= max(1.0, best * 0.5)), key=lambda n: (-score[n], n))
+    if not primary:
+        primary = [max(score, key=lambda n: score[n])]
     return tuple(primary), mentioned

@@ -11,194 +11,197 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Canonical name first, then aliases. Lower-case matching; word boundaries enforced.
+# Canonical name first, then aliases and demonyms ("Kenyan AEOs" speak of Kenya). Lower-case matching; word
+# boundaries enforced.
 _TABLE = """
-Afghanistan
-Albania
-Algeria
+Afghanistan|Afghan
+Albania|Albanian
+Algeria|Algerian
 Andorra
 Angola
-Argentina
-Armenia
-Australia
-Austria
-Azerbaijan
+Argentina|Argentine|Argentinian
+Armenia|Armenian
+Australia|Australian
+Austria|Austrian
+Azerbaijan|Azerbaijani
 Bahamas
-Bahrain
-Bangladesh
+Bahrain|Bahraini
+Bangladesh|Bangladeshi
 Barbados
-Belarus
-Belgium
+Belarus|Belarusian
+Belgium|Belgian
 Belize
 Benin
 Bhutan
-Bolivia
+Bolivia|Bolivian
 Bosnia and Herzegovina|Bosnia
 Botswana
-Brazil
-Brunei|Brunei Darussalam
-Bulgaria
+Brazil|Brazilian
+Brunei|Brunei Darussalam|Bruneian
+Bulgaria|Bulgarian
 Burkina Faso
 Burundi
-Cambodia
-Cameroon
-Canada
+Cambodia|Cambodian
+Cameroon|Cameroonian
+Canada|Canadian
 Cape Verde|Cabo Verde
 Chad
-Chile
+Chile|Chilean
 China|Mainland|Chinese Mainland|the Mainland|Mainland China|PRC|People's Republic of China|Chinese
-Colombia
+Colombia|Colombian
 Comoros
 Congo
 Costa Rica|Costarica
 Cote d'Ivoire|Côte d'Ivoire|Ivory Coast
-Croatia
-Cuba
-Cyprus
-Czech Republic|Czechia
-Denmark
+Croatia|Croatian
+Cuba|Cuban
+Cyprus|Cypriot
+Czech Republic|Czechia|Czech
+Denmark|Danish
 Djibouti
 Dominican Republic
-Ecuador
-Egypt
+Ecuador|Ecuadorian
+Egypt|Egyptian
 El Salvador
-Estonia
+Estonia|Estonian
 Eswatini|Swaziland
-Ethiopia
-European Union|EU|the EU|E.U.
-Fiji
-Finland
-France
+Ethiopia|Ethiopian
+European Union|EU|the EU|E.U.|European Union's
+Fiji|Fijian
+Finland|Finnish
+France|French
 Gabon
 Gambia
-Georgia
-Germany
-Ghana
-Greece
-Guatemala
+Georgia|Georgian
+Germany|German
+Ghana|Ghanaian
+Greece|Greek
+Guatemala|Guatemalan
 Guinea
 Guyana
 Haiti
-Honduras
-Hong Kong|Hong Kong SAR|Hongkong|HKSAR
-Hungary
-Iceland
-India
-Indonesia
-Iran
-Iraq
-Ireland
-Israel
-Italy
-Jamaica
-Japan
-Jordan
-Kazakhstan
-Kenya
+Honduras|Honduran
+Hong Kong|Hong Kong SAR|Hongkong|HKSAR|Hong Konger
+Hungary|Hungarian
+Iceland|Icelandic
+India|Indian
+Indonesia|Indonesian
+Iran|Iranian
+Iraq|Iraqi
+Ireland|Irish
+Israel|Israeli
+Italy|Italian
+Jamaica|Jamaican
+Japan|Japanese
+Jordan|Jordanian
+Kazakhstan|Kazakh|Kazakhstani
+Kenya|Kenyan
 Kiribati
 Korea|South Korea|Republic of Korea|ROK|Korean
 Kosovo
-Kuwait
-Kyrgyzstan|Kyrgyz Republic
+Kuwait|Kuwaiti
+Kyrgyzstan|Kyrgyz Republic|Kyrgyz
 Laos|Lao PDR
-Latvia
-Lebanon
+Latvia|Latvian
+Lebanon|Lebanese
 Lesotho
 Liberia
 Libya
 Liechtenstein
-Lithuania
+Lithuania|Lithuanian
 Luxembourg
-Macao|Macau|Macao SAR|Macau SAR
-Madagascar
-Malawi
-Malaysia
+Macao|Macau|Macao SAR|Macau SAR|Macanese
+Madagascar|Malagasy
+Malawi|Malawian
+Malaysia|Malaysian
 Maldives
 Mali
-Malta
+Malta|Maltese
 Mauritania
-Mauritius
-Mexico
-Moldova
+Mauritius|Mauritian
+Mexico|Mexican
+Moldova|Moldovan
 Monaco
-Mongolia
-Montenegro
-Morocco
-Mozambique
+Mongolia|Mongolian
+Montenegro|Montenegrin
+Morocco|Moroccan
+Mozambique|Mozambican
 Myanmar|Burma
-Namibia
-Nepal
-Netherlands|Holland
-New Zealand
-Nicaragua
+Namibia|Namibian
+Nepal|Nepalese|Nepali
+Netherlands|Holland|Dutch
+New Zealand|New Zealander
+Nicaragua|Nicaraguan
 Niger
-Nigeria
+Nigeria|Nigerian
 North Korea|DPRK
 North Macedonia|Macedonia
-Norway
-Oman
-Pakistan
+Norway|Norwegian
+Oman|Omani
+Pakistan|Pakistani
 Palestine
-Panama
+Panama|Panamanian
 Papua New Guinea
-Paraguay
-Peru
-Philippines|the Philippines|Philippine
-Poland
-Portugal
-Qatar
-Romania
-Russia|Russian Federation
-Rwanda
+Paraguay|Paraguayan
+Peru|Peruvian
+Philippines|the Philippines|Philippine|Filipino
+Poland|Polish
+Portugal|Portuguese
+Qatar|Qatari
+Romania|Romanian
+Russia|Russian Federation|Russian
+Rwanda|Rwandan
 Samoa
 San Marino
-Saudi Arabia|KSA
-Senegal
+Saudi Arabia|KSA|Saudi
+Senegal|Senegalese
 Serbia|Serbian
 Seychelles
 Sierra Leone
-Singapore
-Slovakia
-Slovenia
+Singapore|Singaporean
+Slovakia|Slovak
+Slovenia|Slovenian
 Solomon Islands
 Somalia
-South Africa
+South Africa|South African
 South Sudan
-Spain
-Sri Lanka
-Sudan
+Spain|Spanish
+Sri Lanka|Sri Lankan
+Sudan|Sudanese
 Suriname
-Sweden
+Sweden|Swedish
 Switzerland|Swiss
-Syria
+Syria|Syrian
 Taiwan|Chinese Taipei
-Tajikistan
-Tanzania
+Tajikistan|Tajik
+Tanzania|Tanzanian
 Thailand|Thai
 Timor-Leste|East Timor
 Togo
 Tonga
 Trinidad and Tobago
-Tunisia
-Turkey|Türkiye|Turkiye
-Turkmenistan
-Uganda
-Ukraine
-United Arab Emirates|UAE|U.A.E.|Emirates|the Emirates
-United Kingdom|UK|U.K.|Britain|Great Britain
+Tunisia|Tunisian
+Turkey|Türkiye|Turkiye|Turkish
+Turkmenistan|Turkmen
+Uganda|Ugandan
+Ukraine|Ukrainian
+United Arab Emirates|UAE|U.A.E.|Emirates|the Emirates|Emirati
+United Kingdom|UK|U.K.|Britain|Great Britain|British
 United States|USA|U.S.|US|United States of America
-Uruguay
-Uzbekistan
+Uruguay|Uruguayan
+Uzbekistan|Uzbek
 Vanuatu
-Venezuela
-Vietnam|Viet Nam
-Yemen
-Zambia
-Zimbabwe
+Venezuela|Venezuelan
+Vietnam|Viet Nam|Vietnamese
+Yemen|Yemeni
+Zambia|Zambian
+Zimbabwe|Zimbabwean
 """
 
+# Demonyms are proper adjectives, always capitalised: matched case-sensitively ("Polish" the demonym, not "polish").
+_DEMONYMS = frozenset(["Afghan", "Albanian", "Algerian", "Argentine", "Argentinian", "Armenian", "Australian", "Austrian", "Azerbaijani", "Bahraini", "Bangladeshi", "Belarusian", "Belgian", "Bolivian", "Brazilian", "Bruneian", "Bulgarian", "Cambodian", "Cameroonian", "Canadian", "Chilean", "Colombian", "Croatian", "Cuban", "Cypriot", "Czech", "Danish", "Ecuadorian", "Egyptian", "Estonian", "Ethiopian", "Fijian", "Finnish", "French", "Georgian", "German", "Ghanaian", "Greek", "Guatemalan", "Honduran", "Hungarian", "Icelandic", "Indian", "Indonesian", "Iranian", "Iraqi", "Irish", "Israeli", "Italian", "Jamaican", "Japanese", "Jordanian", "Kazakh", "Kazakhstani", "Kenyan", "Kuwaiti", "Kyrgyz", "Latvian", "Lebanese", "Lithuanian", "Macanese", "Malagasy", "Malawian", "Malaysian", "Maltese", "Mauritian", "Mexican", "Moldovan", "Mongolian", "Montenegrin", "Moroccan", "Mozambican", "Namibian", "Nepalese", "Nepali", "Dutch", "Nicaraguan", "Nigerian", "Norwegian", "Omani", "Pakistani", "Panamanian", "Paraguayan", "Peruvian", "Filipino", "Polish", "Portuguese", "Qatari", "Romanian", "Russian", "Rwandan", "Saudi", "Senegalese", "Singaporean", "Slovak", "Slovenian", "Spanish", "Sudanese", "Swedish", "Syrian", "Tajik", "Tanzanian", "Tunisian", "Turkish", "Turkmen", "Ugandan", "Ukrainian", "Emirati", "British", "Uruguayan", "Uzbek", "Venezuelan", "Vietnamese", "Yemeni", "Zambian", "Zimbabwean", "Chinese", "Korean", "Thai", "Serbian", "Swiss", "Philippine"]) | {"Sri Lankan", "South African", "New Zealander", "Hong Konger", "European Union's"}
 # Aliases that are also ordinary words or too short to fuzzy-match safely.
-_CASE_SENSITIVE = {"US", "UK", "EU", "ROK", "KSA", "PRC", "DPRK", "UAE", "HKSAR"}
+_CASE_SENSITIVE = {"US", "UK", "EU", "ROK", "KSA", "PRC", "DPRK", "UAE", "HKSAR"} | _DEMONYMS
 _NO_FUZZ_BELOW = 5
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? 。 ; (or a line break) when what follows starts a new sentence.
 # Abbreviations common in bulletins do not end one.
 _ABBREV = re.compile(r"(?:\b(?:No|Art|Nos|Mr|Mrs|Ms|Dr|St|Co|Ltd|Inc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc|vs|U\.S|U\.K|E\.U)\.)$")
+_INITIAL = re.compile(r"(?:^|[\s.(])[A-Z]\.$")
 _END = re.compile(r"(?:[.!?。]+[\"'”’)]*)(?=\s+|[A-Z“\"])|\n+|;\s*(?=\n)")
 
 
@@ -29,6 +30,8 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
         piece = text[start:end]
         if m.group(0).startswith(".") and _ABBREV.search(text[max(0, start):m.start() + 1]):
             continue
+        if m.group(0).startswith(".") and _INITIAL.search(text[max(0, m.start() - 3):m.start() + 1]):
+            continue  # "U.S.", "P.R. China", "J. Smith": a single capital letter and a period is an initial
         if m.group(0) == "\n" and _wrapped(text, start, m.start()):
             continue
         # "40%.China" — a missing space after a full stop still ends a sentence before a capital.

@@ -1,20 +1,66 @@
-"""Facts read from bulletins (every number and date, with its subject and span) and arrangement records."""
+"""Facts read from bulletins (every number and date, with its subject and span) and arrangement records.
 
-from index.facts.extract import extract_arrangements, extract_facts, sentence_period
-from index.facts.numbers import (
-    Quantity,
-    date_norm,
-    find_quantities,
-    format_value,
-    parse_number,
-    parse_ordinal,
-)
-from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
-from index.facts.subjects import Subject, describe, key_terms, match_score, same_subject, scope
-from index.facts.table import FactTable
+Names are imported on first use (PEP 562), so importing one submodule does not load the others
+and their heavy dependencies."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.facts.extract import extract_arrangements, extract_facts, sentence_period
+    from index.facts.numbers import (
+        Quantity,
+        date_norm,
+        find_quantities,
+        format_value,
+        parse_number,
+        parse_ordinal,
+    )
+    from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
+    from index.facts.subjects import Subject, describe, key_terms, match_score, same_subject, scope
+    from index.facts.table import FactTable
+
+_MODULES: dict[str, str] = {
+    "extract_arrangements": "index.facts.extract",
+    "extract_facts": "index.facts.extract",
+    "sentence_period": "index.facts.extract",
+    "Quantity": "index.facts.numbers",
+    "date_norm": "index.facts.numbers",
+    "find_quantities": "index.facts.numbers",
+    "format_value": "index.facts.numbers",
+    "parse_number": "index.facts.numbers",
+    "parse_ordinal": "index.facts.numbers",
+    "Arrangement": "index.facts.records",
+    "Fact": "index.facts.records",
+    "FieldSpan": "index.facts.records",
+    "fact_id": "index.facts.records",
+    "Subject": "index.facts.subjects",
+    "describe": "index.facts.subjects",
+    "key_terms": "index.facts.subjects",
+    "match_score": "index.facts.subjects",
+    "same_subject": "index.facts.subjects",
+    "scope": "index.facts.subjects",
+    "FactTable": "index.facts.table",
+}
 
 __all__ = [
     "Arrangement", "Fact", "FactTable", "FieldSpan", "Quantity", "Subject", "date_norm", "describe",
     "extract_arrangements", "extract_facts", "fact_id", "find_quantities", "format_value", "key_terms",
     "match_score", "parse_number", "parse_ordinal", "same_subject", "scope", "sentence_period",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines ``name`` on first access, then keep the name here."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from corpus import Bulletin, Sentence, find_mentions, split_sentences
+from index.facts.events import Event, current, extract_events, status, subject_sides
 from index.facts.numbers import Quantity, date_norm, find_quantities
 from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
 from index.facts.subjects import describe, scope
@@ -100,14 +101,6 @@ def _span(bulletin: Bulletin, value: str, start: int, end: int) -> FieldSpan:
     return FieldSpan(value, bulletin.source, start, end, bulletin.text[start:end] if start >= 0 else "", sort)
 
 
-def _date_field(bulletin: Bulletin, facts: Sequence[Fact], partner: str, event: str) -> FieldSpan | None:
-    for f in facts:
-        tied = f.kind in ("date", "year") and f.event == event and partner in f.scope
-        if tied and f.start != _dateline(bulletin) and (_ARRANGEMENT_CUE.search(f.quote) or event != "sign"):
-            return _span(bulletin, f.norm, f.start, f.end)
-    return None
-
-
 def _dateline(bulletin: Bulletin) -> int:
     return bulletin.date.start if bulletin.date and bulletin.date.start >= 0 else -2
 
@@ -167,15 +160,19 @@ def _identifiers(bulletin: Bulletin) -> list[FieldSpan]:
     return out
 
 
-def extract_arrangements(bulletin: Bulletin, facts: Sequence[Fact] | None = None) -> list[Arrangement]:
-    """One record per partner the bulletin's arrangement is with; dates only when the text gives them.
+def extract_arrangements(bulletin: Bulletin, facts: Sequence[Fact] | None = None,
+                         events: Sequence[Event] | None = None) -> list[Arrangement]:
+    """One record per pair of economies the bulletin reports an arrangement event for (its subject pair first).
 
-    The signing date comes only from a date tied to signing in a sentence about this partner; the
-    bulletin's own date is kept apart as ``published`` (and ``announced`` unless the text names another).
+    Dates come from the life-cycle events, never from the bulletin's own date, which is kept apart as
+    ``published`` (and ``announced``). Measures and codes belong to the bulletin's subject pair.
     """
-    if not bulletin.partners:
-        return []
     facts = list(facts) if facts is not None else extract_facts(bulletin)
+    events = list(events) if events is not None else extract_events(bulletin, facts)
+    subject = subject_sides(bulletin)
+    pairs = list(dict.fromkeys([*([subject] if subject else []), *(e.sides for e in events)]))
+    if not pairs:
+        return []
     date = bulletin.date
     published = None
     if date:
@@ -184,14 +181,31 @@ def extract_arrangements(bulletin: Bulletin, facts: Sequence[Fact] | None = None
     measures = tuple(_measures(bulletin))
     identifiers = tuple(_identifiers(bulletin))
     out = []
-    for partner in bulletin.partners:
+    for sides in pairs:
+        home = bulletin.home if bulletin.home in sides else sides[0]
+        partner = sides[1] if sides[0] == home else sides[0]
+        mine = [e for e in events if e.sides == sides]
         out.append(Arrangement(
-            partner=partner,
+            partner=partner, home=home,
             administrations=tuple(_administrations(bulletin, partner)),
-            signed=_date_field(bulletin, facts, partner, "sign"),
-            announced=_date_field(bulletin, facts, partner, "announce") or published,
-            published=published,
-            in_force=_date_field(bulletin, facts, partner, "in_force"),
-            measures=measures, identifiers=identifiers, sources=(bulletin.source,),
+            signed=_event_span(bulletin, current(mine, "sign")),
+            announced=(_announced(bulletin, facts) if sides == subject else None) or published, published=published,
+            in_force=_event_span(bulletin, current(mine, "in_force")),
+            measures=measures if sides == subject else (), identifiers=identifiers if sides == subject else (),
+            sources=(bulletin.source,), events=tuple(mine), status=status(mine)[0],
         ))
     return out
+
+
+def _announced(bulletin: Bulletin, facts: Sequence[Fact]) -> FieldSpan | None:
+    """The day the news was made public when the text names it ("learned on the 14th"), not the dateline."""
+    for f in facts:
+        if f.kind == "date" and f.event == "announce" and f.start != _dateline(bulletin):
+            return _span(bulletin, f.norm, f.start, f.end)
+    return None
+
+
+def _event_span(bulletin: Bulletin, event: Event | None) -> FieldSpan | None:
+    if event is None or event.date is None:
+        return None
+    return _span(bulletin, event.date, event.start, event.end)

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from corpus import PartialDate, find_dates
+from corpus.dates import find_dates, weekday_dates
+from corpus.records import PartialDate
 
 KINDS = ("count", "percent", "money", "date", "year", "ordinal", "duration")
 
@@ -119,7 +120,9 @@ def parse_number(token: str) -> tuple[float, float] | None:
         if scale_word and scale_word not in _SCALE_ABBR:
             return None
         decimals = len(digits.split(".")[1]) if "." in digits else 0
-        return float(digits) * scale, 0.5 * (10 ** -decimals) * scale
+        if len(digits.split(".")[0]) > 18:  # beyond any figure a bulletin states: not a number we can compare
+            return None
+        return float(digits) * scale, 0.5 * (10 ** -min(decimals, 12)) * scale
     total, current = 0, 0
     words = [w for w in re.split(r"[\s-]+", t) if w and w != "and"]
     if not words:
@@ -208,6 +211,9 @@ def find_quantities(text: str, base: PartialDate | None = None) -> list[Quantity
         if d.month is None or not _free(taken, d.start, d.end):
             continue
         add(Quantity(d.text, d.start, d.end, "date", "date", None, date_norm(d), date=d))
+    for d in weekday_dates(text, base):
+        if _free(taken, d.start, d.end):
+            add(Quantity(d.text, d.start, d.end, "date", "date", None, date_norm(d), date=d))
     for m in _DAY_ONLY_RE.finditer(text):
         s, e = m.span("num")
         if _free(taken, s, e):

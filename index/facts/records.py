@@ -88,7 +88,9 @@ ARRANGEMENT_LISTS = ("administrations", "measures", "identifiers")
 
 @dataclass(frozen=True)
 class Arrangement:
-    """An arrangement with one partner. A date field left None is unknown: the text did not give it."""
+    """An arrangement between two economies, ``home`` and ``partner`` (``sides`` is the pair, sorted). A date
+    field left None is unknown: the text did not give it. ``events`` is its dated life cycle, newest bulletin
+    last; ``status`` the state the latest valid event sets ("in_force", "suspended", "action_plan", …)."""
 
     partner: str
     administrations: tuple[FieldSpan, ...] = ()
@@ -99,6 +101,27 @@ class Arrangement:
     measures: tuple[FieldSpan, ...] = ()
     identifiers: tuple[FieldSpan, ...] = ()
     sources: tuple[str, ...] = ()
+    home: str | None = None
+    events: tuple[Any, ...] = ()
+    status: str = "unknown"
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return tuple(sorted(x for x in (self.home, self.partner) if x))
+
+    def involves(self, economy: str) -> bool:
+        return economy in (self.home, self.partner)
+
+    def other(self, economy: str) -> str | None:
+        """The side that is not ``economy`` (None when ``economy`` is not a side)."""
+        if economy == self.home:
+            return self.partner
+        if economy == self.partner:
+            return self.home
+        return None
+
+    def of_role(self, role: str) -> list[Any]:
+        return [e for e in self.events if e.role == role]
 
     @property
     def id(self) -> str:
@@ -106,7 +129,9 @@ class Arrangement:
 
     def to_json(self) -> dict[str, Any]:
         """Dates as {value, source, span} or the string "unknown"; lists as lists of such records."""
-        out: dict[str, Any] = {"partner": self.partner, "sources": list(self.sources)}
+        out: dict[str, Any] = {"partner": self.partner, "sources": list(self.sources), "home": self.home,
+                               "sides": list(self.sides), "status": self.status,
+                               "events": [e.to_json() for e in self.events]}
         for name in ARRANGEMENT_DATES:
             span: FieldSpan | None = getattr(self, name)
             out[name] = span.to_json() if span else "unknown"

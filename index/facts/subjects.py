@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from corpus import find_mentions
 from corpus.partners import Mention
 from index.facts.numbers import Quantity
+from index.facts.rules import ROLE_CUES, ROLE_OBJECTS, compile_roles
 
 
 def _words(block: str) -> frozenset[str]:
@@ -63,24 +64,16 @@ carried make made give given provide provided include included including include
 enjoyed ranks rank ranked first-ever so-called above-mentioned aforementioned mentioned place places
 side sides party parties two one joint jointly construction build building co-build framework amount
 amounted stand stood hit account accounted accounting represent represented value volume figure
-figures level rate percent cent year years month months day days time times date beijing li xiaoyu
+figures level rate percent cent year years month months day days time times date
 china's recent just same new worth mentioning mention out announce announced
 announcement announces publish published publication release released issued
 authority authorities administration department agency service
 """)
 _LOW = {"customs", "custom", "aeo", "mutual_recognition", "gacc", "arrangement", "sign", "enterprise", "economy"}
-_EVENTS: list[tuple[str, re.Pattern[str]]] = [
-    ("in_force", re.compile(
-        r"enter(?:s|ed|ing)? into (?:force|effect)|entry into (?:force|effect)|c[oa]me?s? into (?:force|effect)|"
-        r"tak(?:e|es|en|ing) effect|took effect|into effect|\beffective\b|\bin force\b|"
-        r"implement(?:ed|s)? (?:from|on|since|as of)|appl(?:y|ies|ied) (?:from|as of)", re.I)),
-    ("sign", re.compile(r"\bsign(?:s|ed|ing)?\b|\bconclud(?:e|ed|es)\b|\binked\b", re.I)),
-    ("announce", re.compile(r"\bannounc\w*|\blearn(?:ed|t)\b|\breport(?:ed|s)?\b|\bpublish\w*|\breleas(?:ed|es)\b|"
-                            r"\bissued\b|\bstated\b|\bsaid\b|\bdisclosed\b|\bunveiled\b|\bdated\b", re.I)),
-    ("since", re.compile(r"\bsince\b", re.I)),
-]
+_EVENTS: list[tuple[str, re.Pattern[str]]] = [*compile_roles(ROLE_CUES), ("since", re.compile(r"\bsince\b", re.I))]
+_OBJECTS = compile_roles(ROLE_OBJECTS)
 _EXAMPLES = re.compile(r"\b(?:including|such as|e\.g\.|for example|for instance|among them|like)\b", re.I)
-_ANAPHORA = re.compile(r"^this\b|^it (?:is|was) the\b|\b(?:the two (?:places|sides|countries|economies|customs)|both sides|"
+_ANAPHORA = re.compile(r"^this\b|^it (?:is|was) the\b|\b(?:the two \w+|both sides|"
                        r"bilateral|each other|the (?:agreement|arrangement|mra)|this (?:agreement|arrangement))\b", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:a|an|up|down|representing|accounting|which|marking|or)\b", re.I)
 _NP_STOP = _words("""
@@ -216,7 +209,8 @@ def _surface(phrase: str) -> str:
     return stem(words[-1]) if words else ""
 
 
-_ADJACENT = re.compile(r"^\s*(?:on|from|as of|since|in|at|with effect from|effective|dated)?\s*(?:the\s*)?$", re.I)
+_ADJACENT = re.compile(r"^\s*(?:(?:in|at)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*,?\s*)?"
+                       r"(?:on|from|as of|since|in|at|with effect from|effective|dated)?\s*(?:the\s*)?$")
 
 
 def event_of(sentence: str, start: int, end: int) -> str | None:
@@ -234,15 +228,25 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
                     dist = 0.0
             elif m.start() >= end:
                 between, dist = sentence[end:m.start()], (m.start() - end) * 1.2
-                if "," in between:  # "…, signed on X, took effect on Y": a later clause has its own date
-                    dist += 50
+                if "," in between or re.search(r"\band\b", between):  # "signed on X and took effect on Y":
+                    dist += 50  # a later predicate has its own date
             else:
                 continue
             if re.search(r"\bthat\b|[;.]", between):
                 dist += 500
             if best is None or dist < best[0]:
                 best = (dist, name)
-    return best[1] if best else None
+    if best is None:
+        return None
+    role = best[1]
+    if role in ("sign", "announce", "in_force", "since", "extend"):
+        lo = max(sentence.rfind(";", 0, start), sentence.rfind(". ", 0, start), -1) + 1
+        hi = min((p for p in (sentence.find(";", end), sentence.find(". ", end)) if p >= 0), default=len(sentence))
+        for name, pattern in _OBJECTS:  # "signed an action plan", "the amendment takes effect on …"
+            if pattern.search(sentence[lo:hi]) and not (role == "in_force" and name in ("pilot", "ratify")):
+                return name
+    return role
+
 
 
 def scope(sentence: str, home: str | None, partners: Sequence[str] = ()) -> tuple[str, ...]:
