@@ -185,13 +185,13 @@ class ClaimChecker:
     def _judge(self, q: Quantity, sent: Sentence, inside: list[Quantity], period: str | None, facts: list[Fact],
                superseded: dict[str, Fact], partners: Sequence[str]) -> Claim:
         subject = describe(sent.text, q, sent.start, others=[o for o in inside if o is not q])
-        claim_scope = set(scope(sent.text, None))
+        claim_scope = set(scope(sent.text, None)) or set(partners)  # an answer's claims are about its question
 
         def make(verdict: str, fact: Fact | None = None, note: str = "", matched: Fact | None = None) -> Claim:
             return Claim(q.text, q.norm, q.unit, verdict, fact, note, q.kind, q.start, q.end, matched)
 
         if q.kind in ("date", "year"):
-            by_event = self._judge_event(q, sent, make)
+            by_event = self._judge_event(q, sent, make, partners)
             if by_event is not None:
                 return by_event
 
@@ -236,13 +236,14 @@ class ClaimChecker:
                      note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
 
 
-    def _judge_event(self, q: Quantity, sent: Sentence, make: Callable[..., Claim]) -> Claim | None:
+    def _judge_event(self, q: Quantity, sent: Sentence, make: Callable[..., Claim],
+                     partners: Sequence[str] = ()) -> Claim | None:
         """A date claim about an arrangement's life ("entered into force on …", "was signed on …") is checked
         against the life-cycle events of the pair of economies it names, with the role its cue gives it."""
         role = event_of(sent.text, q.start - sent.start, q.end - sent.start)
         if role not in LIFECYCLE:
             return None
-        named = list(dict.fromkeys(scope(sent.text, None)))
+        named = list(dict.fromkeys(scope(sent.text, None))) or list(dict.fromkeys(partners))
         if not named or len(named) > 2:
             return None
         events = self.table.events(named[0])

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import assistant.lifecycle as lifecycle
 from assistant.answer import CitationBook, as_sentence, extractive, relevant
 from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
@@ -18,6 +19,7 @@ from corpus.partners import find_mentions
 from corpus.records import PartialDate
 from index.catalog import DocumentRow
 from index.facts import Arrangement, Fact, FactTable
+from index.facts.events import Event
 from index.facts.records import FieldSpan
 from index.facts.subjects import cover, key_terms, weight
 
@@ -38,8 +40,15 @@ class Composer:
     def __init__(self, table: FactTable, docs: Sequence[DocumentRow]) -> None:
         self.table = table
         self.docs = {d.source: d for d in docs}
-        self.homes = {d.home for d in docs if d.home}
         self.named = set().union(*(d.economies() for d in docs)) if docs else set()
+        self.arrangements = table.arrangements()
+        counts: dict[str, int] = {}
+        for arr in self.arrangements:
+            for side in arr.sides:
+                counts[side] = counts.get(side, 0) + 1
+        # A hub is a side of many arrangements (the issuing administration of most bulletins): naming it does not
+        # say which arrangement a question is about.
+        self.homes = {e for e, n in counts.items() if n >= max(3, 0.4 * len(self.arrangements))}
 
     # -- citing -----------------------------------------------------------------------------
     def cite(self, book: CitationBook, source: str, pos: int, end: int | None = None) -> int | None:
@@ -99,25 +108,59 @@ class Composer:
         return [p for p in intent.partners if p not in self.named]
 
     def targets(self, intent: Intent, evidence: Sequence[Evidence]) -> list[Arrangement]:
-        """The arrangements a question is about: its partners', else the best evidence bulletin's."""
-        named = set(intent.partners)
-        arrangements = self.table.arrangements()
+        """The arrangements a question is about: the pair it names, else every arrangement of the economy it names
+        (narrowed by the evidence when that economy is a hub), else the best evidence bulletin's."""
+        named = list(intent.partners)
+        arrangements = self.arrangements
         if len(named) >= 2:  # "China and Serbia", "a Korean AEO … in Thailand": both sides must match
-            found = [a for a in arrangements if a.partner in named and self._home(a) in named]
+            found = [a for a in arrangements if set(named[:2]) <= set(a.sides)]
+            if not found:
+                found = [a for a in arrangements if len(set(named) & set(a.sides)) >= 2]
             if found:
                 return found
-        found = [a for a in arrangements if a.partner in named]
-        if found or any(p not in self.homes for p in named):
+        specific = [p for p in named if p not in self.homes] or named
+        found = [a for a in arrangements if any(a.involves(p) for p in specific)]
+        if len(specific) == 1 and specific[0] not in self.homes and len(found) > 1 and self.homes:
+            # "aeo korea since when": one economy with several arrangements; the corpus's hub is the other side
+            with_hub = [a for a in found if set(a.sides) & self.homes]
+            if len(with_hub) == 1:
+                return with_hub
+        if len(found) > 1 and evidence:
+            top = [e.passage.source for e in evidence[:3]]
+            near = [a for a in found if any(src in a.sources for src in top)]
+            if near and all(p in self.homes for p in specific):
+                return near[:1]
+            if near and len(specific) == 1 and len({a.other(specific[0]) for a in found}) > 1 and not intent.mine:
+                return near[:1]
+        if found or named:
             return found
         if evidence and intent.followup is False:
-            top = evidence[0].passage.source
-            return [a for a in arrangements if top in a.sources][:1]
+            top_source = evidence[0].passage.source
+            return [a for a in arrangements if top_source in a.sources][:1]
         return []
+
+    def _cite_pos(self, book: CitationBook) -> Callable[[str, int, int], str]:
+        def cite(source: str, start: int, end: int) -> str:
+            n = self.cite(book, source, start, end) if start >= 0 else None
+            return f" [{n}]" if n else ""
+        return cite
+
+    def _find(self, book: CitationBook) -> Callable[[Arrangement, Callable[[str], bool]], str]:
+        def find(arr: Arrangement, wanted: Callable[[str], bool]) -> str:
+            for source in reversed(arr.sources):
+                doc = self.docs.get(source)
+                for sent in sentences_of(doc.text) if doc else []:
+                    if doc and wanted(sent.text):
+                        n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, sent.start,
+                                           sent.end, _label(doc))
+                        return f"{as_sentence(sent.text)} [{n}]"
+            return ""
+        return find
 
     # -- kinds --------------------------------------------------------------------------------
     def eligibility(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         found = self.targets(intent, evidence)
-        partners = [p for p in intent.partners if p not in self.homes]
+        partners = [p for p in intent.partners if p not in self.homes] or list(intent.partners)
         if partners and not found:
             names = " or ".join(partners)
             recognised = self._mention(book, partners[0], _RECOGNITION)
@@ -131,27 +174,49 @@ class Composer:
             return Composed("not_found", " ".join(lines))
         if not found:
             return None
+        cite, find = self._cite_pos(book), self._find(book)
         parts = []
-        for arr in found:
-            home = self._home(arr)
-            n = self._cite_arrangement(book, arr)
-            parts.append(f"Yes: {home} and {arr.partner} have an AEO mutual recognition arrangement{n}.")
-            if arr.in_force:
-                parts.append(f"It applies from {_day(arr.in_force.value)}{self._cite_field(book, arr.in_force)}.")
-            else:
-                when = self._signed_or_published(arr, book)
-                parts.append("The bulletins do not say from which date it applies" + (f"; {when}" if when else "") + ".")
+        for arr in found[:3]:
+            key, where = lifecycle.status_sentence(arr, cite)
+            if lifecycle.asker_not_certified(intent.question):
+                who = lifecycle.certification_sentence(arr, find)
+                parts.append("No: the arrangement benefits only operators certified under the AEO programmes"
+                             + (f". The bulletin says: {who}" if who else "."))
+                if where:
+                    parts.append(where)
+                continue
+            if lifecycle.not_in_force_yet(key):
+                parts.append("Not at present. " + where if where else
+                             f"The bulletins do not say that {lifecycle.name(arr)} applies yet.")
+                continue
+            parts.append(("Yes. " + where) if where else
+                         f"Yes: {arr.home} and {arr.partner} have an AEO mutual recognition arrangement"
+                         f"{self._cite_arrangement(book, arr)}.")
+            extra = [e for e in arr.events if e.valid and e.role in ("extend", "amend", "pilot") and e.date]
+            for e in extra[-2:]:
+                parts.append(f"{_cap(e.quote.strip())}{cite(e.source, e.start, e.end)}"
+                             if e.quote.strip().endswith(".") else f"{as_sentence(e.quote)}{cite(e.source, e.start, e.end)}")
             measures = self._measuresas_sentence(arr, book)
             if measures:
                 parts.append(measures)
-            condition = self._condition(arr, book, home)
-            if condition:
-                parts.append(condition)
-        return Composed("answered", " ".join(parts))
+            who = lifecycle.certification_sentence(arr, find)
+            if who:
+                parts.append(f"Who benefits, in the bulletin's words: {who}")
+        parts.append(self._more(intent, evidence, book, " ".join(parts)))
+        return Composed("answered", " ".join(p for p in parts if p))
 
     def benefits(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         found = self.targets(intent, evidence) or ([] if intent.partners else self.table.arrangements())
         parts = []
+        if intent.partners and found:
+            cite = self._cite_pos(book)
+            for arr in found[:2]:
+                key, where = lifecycle.status_sentence(arr, cite)
+                if lifecycle.not_in_force_yet(key) and where:
+                    parts.append(where)
+            if parts:
+                parts.append(self._more(intent, evidence, book, " ".join(parts)))
+                return Composed("answered", " ".join(p for p in parts if p))
         for arr in found:
             sentence = self._measuresas_sentence(arr, book, lead=True)
             if sentence:
@@ -190,32 +255,50 @@ class Composer:
             return None
         field = intent.date_field or "signed"
         wants_year = bool(_YEAR_Q.search(intent.question))
-        verb = {"signed": "was signed", "in_force": "takes effect", "announced": "was announced"}[field]
+        if field != "announced":
+            return self._lifecycle_dates(intent, found, book, field, wants_year)
+        verb = "was announced"
         parts, status = [], "answered"
         for arr in found:
-            name = f"the {self._home(arr)}–{arr.partner} AEO mutual recognition arrangement"
-            span: FieldSpan | None = getattr(arr, field)
-            if field == "announced" and span is None:
-                span = arr.published
+            name = f"the {arr.home}–{arr.partner} AEO mutual recognition arrangement"
+            span: FieldSpan | None = arr.announced or arr.published
             if span is not None and not (wants_year and not _has_year(span.value)):
                 year_note = "" if _has_year(span.value) else " (the year is not given)"
                 parts.append(f"{_cap(name)} {verb} on {_day(span.value)}{year_note}{self._cite_field(book, span)}.")
                 continue
+            status = "not_found"
             if span is not None:  # the day is given, the year asked for is not
-                status = "not_found"
                 parts.append(f"The bulletins do not give the year in which {name} {verb}; they give only "
                              f"{_day(span.value)}{self._cite_field(book, span)}.")
                 continue
-            what = {"signed": "the date on which", "in_force": "the date from which", "announced": "when"}[field]
-            line = f"The bulletins do not give {what} {name} {verb}."
-            other = self._signed_or_published(arr, book, skip=field)
-            if field == "signed" and other and not wants_year:
-                line += f" They report it as already signed: {other}; that is not the signing date."
-            else:
-                status = "not_found"
-                if other:
-                    line += f" For reference only, {other}."
-            parts.append(line)
+            parts.append(f"The bulletins do not give when {name} {verb}.")
+        return Composed(status, " ".join(parts))
+
+    def _lifecycle_dates(self, intent: Intent, found: Sequence[Arrangement], book: CitationBook, field: str,
+                         wants_year: bool) -> Composed:
+        """Each life-cycle step the question asks about, dated from the events, or said to be not given."""
+        cite = self._cite_pos(book)
+        roles = lifecycle.roles_asked(intent.question, None) or lifecycle.roles_asked(
+            intent.query, "in_force" if field == "in_force" else "sign")
+        parts, status = [], "answered"
+        for arr in found[:2]:
+            for role in roles:
+                text, ok = lifecycle.role_answer(arr, role, cite, wants_year)
+                if ok == "partial":
+                    status = "not_found"
+                elif ok == "no":
+                    key = lifecycle.status(list(arr.events))[0]
+                    if key in ("action_plan", "talks") or (role == "sign" and not wants_year and key != "unknown"):
+                        pass  # the status explains the missing date: there is no arrangement, or it is in force
+                    elif role == "sign" and not wants_year and (arr.published or arr.announced):
+                        other = self._signed_or_published(arr, book, skip="signed")
+                        text += f" They report it as already signed: {other}; that is not the signing date."
+                    else:
+                        status = "not_found"
+                        other = self._signed_or_published(arr, book, skip=field)
+                        if other and not arr.events:
+                            text += f" For reference only, {other}."
+                parts.append(text)
         return Composed(status, " ".join(parts))
 
     def _dated_fact(self, intent: Intent, book: CitationBook, evidence: Sequence[Evidence]) -> Composed | None:
@@ -278,6 +361,8 @@ class Composer:
                 continue
             words = content_words(f.subject)
             specific = max(weight(t) for t in head & qk)
+            if specific < 1.0:  # sharing only "AEO" or "customs" is no subject match
+                continue
             score = (2 * specific + cover(qk, head | frozenset(f.terms)) + 2.0 * sims.get((f.source, f.sent_start), 0.0)
                      + 0.5 * len(literal & words) / max(1, len(words)))
             scored.append((score, f.bulletin_sort, f))
@@ -300,34 +385,60 @@ class Composer:
                 parts.append(f"For the arrangement with {arr.partner}, the bulletin says: " + " ".join(sentences.values()))
         if parts:
             return Composed("answered", " ".join(parts))
+        if not _CODE_WORDS.search(intent.question):
+            return None  # a question about steps or a procedure other than codes: the best sentences answer it
         return Composed("not_found", "The bulletins do not say which code or identifier an enterprise must give or "
                         "declare; ask the customs administration that certified the enterprise.")
 
     def listing(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         if "measure" in intent.question.lower() or "benefit" in intent.question.lower():
             return self.benefits(intent, evidence, book)
-        partners = [p for p in intent.partners if p not in self.homes]
-        if partners:
-            named = self._named_in(partners, book)
+        question = intent.question
+        roles = lifecycle.roles_asked(question, None)
+        exact = lifecycle.exact_date(question)
+        period = bool(intent.year or intent.since or intent.until or exact)
+        wanted_status = [key for key, pattern in _STATUS_ASKED if pattern.search(question)]
+        excluded = {m.name for m in find_mentions(" ".join(g for m in _EXCLUDES.finditer(question) for g in m.groups() if g))}
+        partners = [p for p in intent.partners if p not in excluded]
+        specific = [p for p in partners if p not in self.homes]
+        if specific and not roles and not period and not wanted_status:
+            named = self._named_in(specific, book)
             if named:
                 return Composed("answered", named)
-        arrangements = self.table.arrangements()
+        arrangements = [a for a in self.arrangements if not set(a.sides) & excluded]
+        if partners:
+            arrangements = [a for a in arrangements if any(a.involves(p) for p in partners)] or arrangements
         if not arrangements:
             return None
-        period = bool(intent.year or intent.since or intent.until)
-        if period:
-            arrangements = [a for a in arrangements if _in_period(_when(a), intent)]
-            if not arrangements:
-                return Composed("not_found", "No arrangement in the bulletins is dated within the period asked "
-                                "(bulletins that give no year cannot be placed in a period).")
+        cite = self._cite_pos(book)
+        if roles or period:
+            roles = roles or ["sign"]
+            if "in_force" in roles:
+                roles = [*roles, "pilot"]
+
+            def when(e: Event) -> bool:
+                if not period:
+                    return True
+                return lifecycle.in_period(e.date, intent.year, intent.since, intent.until, exact)
+
+            matches = lifecycle.list_events(arrangements, roles, when)
+            if not matches:
+                return Composed("not_found", "No arrangement in the bulletins has such a date within the period asked "
+                                "(dates without a year cannot be placed in a period).")
+            items = [f"{arr.home}–{arr.partner} ({lifecycle.dated(e.role)} {lifecycle.day(e.date or '')})"
+                     f"{cite(e.source, e.start, e.end)}" for arr, e in matches]
+            return Composed("answered", f"{len(items)} arrangement{'s' if len(items) != 1 else ''}: "
+                            + "; ".join(items) + ".")
         items = []
         for arr in arrangements:
-            items.append(f"{arr.partner} (with {self._home(arr)}){self._cite_arrangement(book, arr)}")
-        text = "The bulletins report AEO mutual recognition arrangements with: " + "; ".join(items) + "."
-        others = sorted(self.named - {a.partner for a in self.table.arrangements()} - self.homes)
-        if others and not period:
-            text += (" They also mention " + ", ".join(others) + " in passing (earlier partners or examples); see "
-                     "the bulletins for what they say of each.")
+            key, event = lifecycle.status(list(arr.events))
+            if wanted_status and key not in wanted_status:
+                continue
+            mark = cite(event.source, event.start, event.end) if event else self._cite_arrangement(book, arr)
+            items.append(f"{arr.home}–{arr.partner}: {lifecycle.STATUS_TEXT.get(key, 'status not stated')}{mark}")
+        if not items:
+            return Composed("not_found", "No arrangement in the bulletins has the status asked about.")
+        text = "The bulletins report these arrangements: " + "; ".join(items) + "."
         return Composed("answered", text)
 
     def _all_bulletins(self, intent: Intent, book: CitationBook) -> Composed:
@@ -394,8 +505,7 @@ class Composer:
 
     # -- pieces -------------------------------------------------------------------------------
     def _home(self, arr: Arrangement) -> str:
-        doc = self.docs.get(arr.sources[0]) if arr.sources else None
-        return (doc.home if doc and doc.home else "the issuing administration")
+        return arr.home or "the issuing administration"
 
     def _cite_arrangement(self, book: CitationBook, arr: Arrangement) -> str:
         """Cite the sentence that reports the arrangement itself."""
@@ -474,8 +584,23 @@ class Composer:
         return ""
 
 
+_CODE_WORDS = re.compile(r"\b(?:codes?|identifiers?|identification|number|declar\w*|enter|fill)\b", re.I)
+_STATUS_ASKED = [
+    ("sign", re.compile(r"\bnot (?:yet )?(?:been )?(?:implemented|in force|applied|applying)\b|\bsigned but\b|"
+                        r"\bawaiting\b|\bpending\b", re.I)),
+    ("ratify", re.compile(r"\bnot (?:yet )?(?:been )?(?:implemented|in force)\b", re.I)),
+    ("action_plan", re.compile(r"\bno arrangement\b|\bwithout (?:an )?arrangement\b|\baction plans?\b|"
+                               r"\bnot (?:yet )?signed\b|\bonly talks\b|\bin talks\b", re.I)),
+    ("talks", re.compile(r"\bno arrangement\b|\bwithout (?:an )?arrangement\b|\btalks\b|\bnegotiat\w*|"
+                         r"\bnot (?:yet )?signed\b", re.I)),
+    ("suspend", re.compile(r"\bsuspend\w*", re.I)),
+    ("terminate", re.compile(r"\bterminat\w*", re.I)),
+]
+_EXCLUDES = re.compile(r"\b(?:do(?:es)? not|don't|doesn't|not) (?:involve|include)\s+([\w ]{2,30}?)(?:[.?,]|$)|"
+                       r"\b(?:without|other than|excluding|except)\s+([\w ]{2,30}?)(?:[.?,]|$)", re.I)
 _ARRANGEMENT_WORDS = re.compile(
     r"\b(sign\w*|agree\w*|arrangements?|deal|mra|mutual recognition|in force|effect\w*|implement\w*|enter\w*|"
+    r"talks|negotiat\w*|ratif\w*|suspen\w*|terminat\w*|pilot|action plan|amend\w*|extend\w*|resum\w*|"
     r"announc\w*|publish\w*|appl(?:y|ies))\b", re.I)
 _FUTURE = re.compile(r"\b(will|going to|plan(?:s|ned)? to|expected to|next|future|upcoming)\b", re.I)
 _YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)

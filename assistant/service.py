@@ -303,6 +303,13 @@ class Assistant:
         result = self.checker.check(text, partners, cited, facts)
         return ground(result, facts, cited) if cited else result
 
+    def check_in_context(self, text: str, turns: Sequence[str] = ()) -> CheckResult:
+        """Check a text as the answer to a question (the last of ``turns``): a claim that names no economy is
+        about the economies the question names, as an answer's claims are."""
+        turns = [t for t in turns if t.strip()]
+        partners = self.understand(turns[-1], turns[:-1]).partners if turns else ()
+        return self.check(text, partners)
+
     def facts_json(self, partner: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
         out = []
         for f in self.facts_table.facts(partner=partner, subject=subject):
@@ -387,3 +394,14 @@ def _configure_llama_index(embedder: Embedder) -> None:
 
 
 __all__ = ["Assistant", "EmptyIndexError", "make_embedder", "make_store"]
+
+
+# -- added for UI/CLI ------------------------------------------------------------------------------
+def bulletins_without_year(assistant: Assistant, partner: str | None = None) -> list[str]:
+    """Sources of the indexed bulletins whose year is not given that a ``partner`` filter would keep.
+
+    A date range can never include them (years are not invented), so the search view says how many
+    were left out instead of dropping them silently.
+    """
+    return [d.source for d in assistant.bulletins()
+            if not (d.date and d.date.year) and (partner is None or partner in d.economies())]

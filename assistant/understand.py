@@ -25,19 +25,23 @@ _OUT_OF_SCOPE = re.compile(
     r"football|recipe|capital of|population of|president of|prime minister)\b", re.I)
 _PROCEDURE = re.compile(
     r"\b(codes?|identifier|identification number|aeo (?:id|number)|declare|declaration|what do i (?:give|provide|enter|quote)|"
-    r"how (?:do|can|should) (?:i|we|my company|our company) (?:apply|use|claim|get|benefit|register)|procedure|steps?|register|"
+    r"how (?:do|can|should) (?:i|we|my company|our company) (?:apply|use|claim|get|benefit|register)|procedure|register|"
     r"apply for|application|documents? (?:do|should|must) i)\b", re.I)
 _ELIGIBILITY = re.compile(
     r"\b(can i|can we|can my|could my|do i get|do we get|does my|does our|will my|will our|would my|am i|are we|"
     r"eligible|eligibility|qualif\w*|my company|our company|my firm|my goods|our goods|my business|i am an aeo|we are an aeo|"
-    r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded))\b",
+    r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded)|"
+    r"our (?:firm|shipments?|exports?|trucks?|goods|cargo)|are we covered|covered|help us|give us|for us|"
+    r"(?:we are|we're|i am|i'm|our \w+ is) (?:an?|the|only an?|a small)\b[\w\s-]{0,40}?\b(?:aeo|ace|exporter|importer|"
+    r"enterprise|company|firm|trader|operator)s?|any (?:customs )?benefits?|already help)\b",
     re.I)
 _DATE = re.compile(
     r"(?:\bwhen\b|\b(?:what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
     r"signed on|took effect|take effect|in force|effective from|start date|starting date)\b)", re.I)
 _FIGURE = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"
-    r"grew|increase|decrease|value|number of|total|figure|amount|statistics|how big|how large)\b|%", re.I)
+    r"grew|increase|decrease|value|number of|total|figure|amount|statistics|how big|how large|"
+    r"what (?:was|were|is|are) (?:the )?(?:total |bilateral |two-way )?(?:trade|exports?|imports?))\b|%", re.I)
 _LIST = re.compile(
     r"\b(which (?:of [\w' ]+ )?(?:partners|countries|economies|regions|administrations|agreements|arrangements)|what (?:partners|countries|"
     r"economies|agreements|arrangements)|list|who are|name the|which ones)\b", re.I)
@@ -50,7 +54,8 @@ _SEARCH = re.compile(
     r"^\s*(?:any |all |the |latest |recent )?(announcements?|bulletins?|news|press releases?|notices?|find|show me|search|articles?|what did the bulletin say|"
     r"what was announced|latest)\b", re.I)
 _SIGNED = re.compile(r"\b(sign\w*|conclud\w*|agree[sd]?|deal|concluded|inked)\b", re.I)
-_IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|operational|valid)\b", re.I)
+_IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|"
+                       r"operational|valid|from when|since when|benefits?|facilitation|covered|apply|applies)\b", re.I)
 _ANNOUNCED = re.compile(r"\b(announc\w*|publish\w*|report\w*|released?|bulletin dated|news)\b", re.I)
 _FOLLOWUP_START = re.compile(r"^\s*(and|also|what about|how about|and for|and with|same for|what of|then|but)\b", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|these|those|ones|the former|the latter|the (?:arrangement|agreement|deal|mra))\b", re.I)
@@ -114,6 +119,8 @@ def classify(question: str) -> tuple[str, str | None]:
     q = question
     date_field = None
     if re.match(r"\s*(which|what)\s+(?:of [\w' ]+ )?(partners|countries|economies|regions|administrations)\b", q, re.I):
+        return "list", None
+    if re.match(r"\s*(?:list|name)\b|\s*(?:which|what)\s+(?:[\w-]+\s+){0,3}(?:arrangements|agreements|mras)\b", q, re.I):
         return "list", None
     if _temporal(q):
         date_field = "in_force" if _IN_FORCE.search(q) else "announced" if _ANNOUNCED.search(q) and not _SIGNED.search(q) else "signed"

@@ -89,6 +89,8 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[PartialDate]:
                     "may", "mar", "jun", "jan", "dec", "oct", "sept", "sep", "aug", "nov", "apr", "feb", "jul"):
                 continue  # "may" the verb, "mar" the verb: month names are capitalised in running text
             year = int(groups["year"]) if groups.get("year") else None
+            day: int | None
+            month: int | None
             if groups.get("a"):
                 a, b = int(groups["a"]), int(groups["b"])
                 day, month = (a, b) if order else (b, a)

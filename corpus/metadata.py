@@ -32,6 +32,14 @@ _GENERIC_ISSUER = re.compile(
     r"(?:\s(?:of\s(?:the\s)?)(?:(?:Ministry\sof\s\w+\sof\s(?:the\s)?)?(?:Republic|Kingdom|State)\sof\s)?"
     r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)?)"
 )
+# Administrations named in the language of their site ("Servicio Nacional de Aduanas de Chile", "Direction
+# générale des douanes", "Zollverwaltung"): a head word for customs in that language, then "de/du/of X".
+_FOREIGN_ISSUER = re.compile(
+    r"\b((?:[A-Z][\w'’.-]*\s(?:(?:de|del|des|du|da|do|la|le|of|and|y|e|et)\s)*){0,5}(?:[Aa]duanas?|[Dd]ouanes?|"
+    r"[Aa]lf[aâ]ndegas?|[Dd]ogan[ae]|[Zz]oll\w*|[Tt]ull\w*)(?:\s(?:de|del|du|da|do|of)\s(?:la\s|l'|the\s)?"
+    r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)?)")
+# "Norwegian Customs", "Uruguay Customs": an economy's name or demonym before the word.
+_NAMED_CUSTOMS = re.compile(r"\b((?:[A-Z][\w'’-]*\s){1,3}Customs)\b")
 _SIGNING = re.compile(r"\b(sign|signed|signing|mutual recognition|arrangement|agreement|partner|MRA)\b", re.I)
 
 
@@ -41,9 +49,11 @@ def _administrations(text: str) -> list[tuple[int, str, str | None]]:
     for pattern, home in _ISSUERS:
         for m in re.finditer(pattern, text):
             found.append((m.start(), m.group(0), home))
-    for m in _GENERIC_ISSUER.finditer(text):
-        name = m.group(1).strip(" ,")
+    for m in [*_GENERIC_ISSUER.finditer(text), *_FOREIGN_ISSUER.finditer(text), *_NAMED_CUSTOMS.finditer(text)]:
+        name = m.group(1).split("\n")[0].strip(" ,")
         mentions = find_mentions(name)
+        if m.re is _NAMED_CUSTOMS and not mentions:
+            continue
         if not any(abs(p - m.start(1)) < 3 for p, _, _ in found):
             found.append((m.start(1), name, mentions[0].name if mentions else None))
     return sorted(found)
@@ -57,6 +67,8 @@ def issuing_body(text: str, site: str | None = None, head_chars: int = 600) -> t
     site header and byline come first.
     """
     for chunk in ([site] if site else []) + [text[:head_chars], text]:
+        # Mastheads in capitals ("CUSTOMS ADMINISTRATION OF NORWAY") are read title-cased, same length and spans.
+        chunk = re.sub(r"\b[A-Z]{2,}\b", lambda m: m.group(0).title() if len(m.group(0)) > 3 else m.group(0), chunk)
         found = _administrations(chunk)
         if found:
             pos, name, home = found[0]
@@ -111,11 +123,11 @@ def partners(text: str, home: str | None, title: str | None = None) -> tuple[tup
     mentions = [m for m in find_mentions(text) if m.name != home and not text[max(0, m.start - 4):m.start].lower().endswith("non-")]
     counts = Counter(m.name for m in mentions)
     mentioned = tuple(sorted(counts, key=lambda n: (-counts[n], n)))
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     first_line = title or text.strip().split("\n", 1)[0]
     for m in find_mentions(first_line):
         if m.name != home:
-            score[m.name] += 3.0
+            score[m.name] = score.get(m.name, 0.0) + 3.0
     for sentence in re.split(r"(?<=[.!?;。])\s+|\n", text):
         if not _SIGNING.search(sentence):
             continue
@@ -126,7 +138,7 @@ def partners(text: str, home: str | None, title: str | None = None) -> tuple[tup
             if m.name == home:
                 continue
             weight = 0.25 if len(distinct) >= 3 or (cut and m.start > cut.start()) else 1.0
-            score[m.name] += weight
+            score[m.name] = score.get(m.name, 0.0) + weight
     if not score:
         return (), mentioned
     best = max(score.values())

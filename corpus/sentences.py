@@ -51,6 +51,8 @@ def _wrapped(text: str, start: int, newline: int) -> bool:
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[max(start, line_start):newline]
     nxt = text[newline + 1:newline + 2]
+    if " | " in line or " | " in text[newline + 1:text.find("\n", newline + 1)]:
+        return False  # a table row is a line of its own
     return len(line) >= 60 and not _LINE_END.search(line) and bool(nxt) and not nxt.isspace() and nxt not in "-•*#"
 
 

@@ -8,9 +8,10 @@ calls everything "contradicted" would otherwise score perfectly.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -31,6 +32,7 @@ class Counterfactual:
     figure: str = ""
     altered_figure: str = ""
     control: bool = False
+    context: str = ""  # the question the gold answer answers: a checker reads answer sentences with it
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,20 @@ def make_counterfactuals(items: Iterable[EvalItem]) -> list[Counterfactual]:
             if not altered:
                 continue
             seen.add(sentence)
-            cases.append(Counterfactual(item.id, sentence, sentence, control=True))
+            context = "\n".join(item.turns)
+            cases.append(Counterfactual(item.id, sentence, sentence, control=True, context=context))
             for c in altered:
                 seen.add(c.text)
-                cases.append(c)
+                cases.append(replace(c, context=context))
     return cases
+
+
+def _takes_context(fn: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return len(params) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params.values())
 
 
 def verdict_of(check: Any) -> str | None:
@@ -135,10 +146,11 @@ def verdict_of(check: Any) -> str | None:
     return None
 
 
-def run_counterfactual(case: Counterfactual, check_fn: Callable[[str], Any]) -> CounterfactualResult:
-    """Check one case; an exception is recorded, never raised, and counts as a miss."""
+def run_counterfactual(case: Counterfactual, check_fn: Callable[..., Any]) -> CounterfactualResult:
+    """Check one case in the context of its question, as an answer is checked; an exception is recorded,
+    never raised, and counts as a miss. A ``check_fn`` that takes one argument is called without the context."""
     try:
-        check = check_fn(case.text)
+        check = check_fn(case.text, case.context) if _takes_context(check_fn) else check_fn(case.text)
     except Exception as exc:  # noqa: BLE001 - the harness must survive a failing checker
         return CounterfactualResult(case, None, False, f"{type(exc).__name__}: {exc}")
     verdict = verdict_of(check)

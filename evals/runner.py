@@ -17,7 +17,7 @@ from evals.metrics import Score, score_item
 from evals.schema import EvalItem
 
 AskFn = Callable[[list[str]], dict[str, Any]]
-CheckFn = Callable[[str], dict[str, Any]]
+CheckFn = Callable[..., dict[str, Any]]  # (text) or (text, question): answers are checked with their question
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def test_arrangement_record_from_html_bulletin(wider: Assistant) -> None:
 
 
 def test_dates_from_the_record(wider: Assistant) -> None:
-    assert "takes effect on 1 September 2023" in _ask(wider, "When does the China-Uruguay arrangement take effect?")["answer"]
+    assert "applies from 1 September 2023" in _ask(wider, "When does the China-Uruguay arrangement take effect?")["answer"]
     assert "signed on 10 June 2023" in _ask(wider, "when was the uruguay MRA signed")["answer"]
 
 
@@ -50,7 +50,7 @@ def test_follow_up_bulletin_fills_entry_into_force(wider: Assistant) -> None:
     (rs,) = wider.arrangements_json("Serbia")
     assert rs["in_force"]["value"] == "2024-03-01" and rs["signed"] == "unknown"
     r = _ask(wider, "my company is an AEO in China — will my goods be inspected less in Serbia?")
-    assert "It applies from 1 March 2024" in r["answer"] and r["status"] == "answered"
+    assert "applies from 1 March 2024" in r["answer"] and r["status"] == "answered"
 
 
 def test_code_question_quotes_the_instruction(wider: Assistant) -> None:
@@ -131,9 +131,10 @@ def test_partner_named_among_existing_partners(wider: Assistant) -> None:
 
 
 def test_arrangements_are_matched_on_both_sides(wider: Assistant) -> None:
-    (kr,) = wider.arrangements_json("Korea")
-    assert kr["signed"]["value"] == "2016-06-27"
+    records = {tuple(a["sides"]): a for a in wider.arrangements_json("Korea")}
+    assert set(records) == {("China", "Korea"), ("Korea", "Thailand")}  # one record per pair, never merged by name
+    assert records[("China", "Korea")]["signed"]["value"] == "2016-06-27"
     r = _ask(wider, "I'm a Korean AEO, what benefits do I get in Thailand?")
-    assert "Korea and Thailand" in r["answer"] and "China and Korea" not in r["answer"]
+    assert "Thailand" in r["answer"] and "China" not in r["answer"]
     r = _ask(wider, "Does China have an AEO arrangement with Korea?")
-    assert r["answer"].startswith("Yes: China and Korea have an AEO mutual recognition arrangement")
+    assert r["answer"].startswith("Yes") and "China–Korea" in r["answer"].replace("Korea–China", "China–Korea")

@@ -228,6 +228,13 @@ def extract_events(bulletin: Bulletin, facts: Sequence[Fact]) -> list[Event]:
     subject = subject_sides(bulletin)
     events = _from_sentences(bulletin, facts, subject) + _from_tables(bulletin, subject)
     if _CORRECTION.search(bulletin.title or "") or _CORRECTION.search(bulletin.text[:300]):
+        # "The correct date is …" takes the role of what it corrects: the role the notice's other dates have.
+        corrected = [e.note if e.role == ERRONEOUS else e.role for e in events if e.role != "correct"]
+        if corrected:
+            role = max(set(corrected), key=corrected.count)
+            events = [Event(e.sides, role, e.date, e.date_text, e.source, e.start, e.end, e.sent_start, e.sent_end,
+                            e.quote, e.bulletin_sort, e.bulletin_date, e.note) if e.role == "correct" else e
+                      for e in events]
         last: dict[tuple[tuple[str, str], str], Event] = {}
         for e in events:
             if e.valid and e.date:

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from corpus import Bulletin, Sentence, find_mentions, split_sentences
+from corpus.clean import CELL_SEP
 from index.facts.events import Event, current, extract_events, status, subject_sides
 from index.facts.numbers import Quantity, date_norm, find_quantities
 from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
-from index.facts.subjects import describe, scope
+from index.facts.rules import BENEFIT_INTRO, MEASURE_WORDS
+from index.facts.subjects import Subject, describe, key_terms, scope, stem
 
 _PERIOD_BEFORE = re.compile(r"\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+)?(?:year\s+)?"
                             r"(?:(?:first|second|third|fourth|last)\s+(?:half|quarter)\s+of\s+)?)?$", re.I)
@@ -75,6 +77,8 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
         dateline = date is not None and q.kind == "date" and q.start == date.start
         others = [o for o in found if o is not q and sent.start <= o.start < sent.end]
         sub = describe(sent.text, q, sent.start, event="announce" if dateline else None, others=others)
+        if CELL_SEP.strip() in sent.text and q.kind not in ("date", "year"):
+            sub = _row_subject(sent.text, q.start - sent.start, sub)
         if dateline:
             sub = replace(sub, phrase="publication date (dateline)")
         period, period_years = sentence_period(text, sent, found, date.year if date else None)
@@ -96,6 +100,19 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
     return out
 
 
+def _row_subject(row: str, pos: int, fallback: Subject) -> Subject:
+    """A figure in a table row measures what the row's label names ("Kenyan companies with AEO status | 76")."""
+    cells = row.split(CELL_SEP.strip())
+    label = next((c.strip() for c in cells if c.strip() and not re.fullmatch(r"[\d\s.,%$()+-]+", c.strip())
+                  and row.find(c) + len(c) <= pos), "")
+    if not label:
+        return fallback
+    terms = frozenset(key_terms(label))
+    if not terms:
+        return fallback
+    return Subject(label, terms, terms | fallback.terms, stem(label.split()[-1]) if label.split() else "", None)
+
+
 def _span(bulletin: Bulletin, value: str, start: int, end: int) -> FieldSpan:
     sort = bulletin.date.sort_key if bulletin.date else 0
     return FieldSpan(value, bulletin.source, start, end, bulletin.text[start:end] if start >= 0 else "", sort)
@@ -114,8 +131,112 @@ def _administrations(bulletin: Bulletin, partner: str) -> list[FieldSpan]:
     return out
 
 
+_INTRO = re.compile("|".join(BENEFIT_INTRO), re.I)
+_MEASURE_WORD = re.compile(r"\b(?:" + "|".join(MEASURE_WORDS) + r")\b", re.I)
+_ITEM_MARK = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|[•*–-])\s+")
+_INLINE = re.compile(r"\b(?:will |shall |also )?(?:receive|enjoy|get|be granted|are granted|benefit from|include|"
+                     r"includes|including|such as|namely)\b:?\s+", re.I)
+
+
+def _is_measure(text: str) -> bool:
+    return bool(_MEASURE_WORD.search(text)) and len(text) <= 200 and not re.fullmatch(r"[\d\s.,|-]+", text)
+
+
+def _list_blocks(bulletin: Bulletin) -> list[list[FieldSpan]]:
+    """Lists a reader sees as lists: numbered or bulleted lines, and table rows, each under its intro line."""
+    text = bulletin.text
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]*", text) if m.group(0).strip()]
+    blocks: list[list[FieldSpan]] = []
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        table = CELL_SEP.strip() in line
+        listed = bool(_ITEM_MARK.match(line))
+        if not (table or listed):
+            i += 1
+            continue
+        intro = lines[i - 1][1] if i else ""
+        header: list[str] = []
+        if table:
+            header = [c.strip().lower() for c in line.split(CELL_SEP.strip())]
+            if not any(re.search(r"measure|benefit|facilitation|treatment", h) for h in header):
+                header = []
+        items: list[FieldSpan] = []
+        j = i + (1 if table else 0)
+        while j < len(lines) and (CELL_SEP.strip() in lines[j][1]) == table and (table or _ITEM_MARK.match(lines[j][1])):
+            pos, row = lines[j]
+            if table:
+                cells = row.split(CELL_SEP.strip())
+                col = next((k for k, h in enumerate(header) if re.search(r"measure|benefit|facilitation|treatment", h)),
+                           max(range(len(cells)), key=lambda k: len(cells[k])))
+                if col < len(cells):
+                    cell = cells[col]
+                    offset = pos + sum(len(c) + 1 for c in cells[:col])
+                    lead = len(cell) - len(cell.lstrip())
+                    body = cell.strip()
+                    items.append(_span(bulletin, body, offset + lead, offset + lead + len(body)))
+            else:
+                mark = _ITEM_MARK.match(row)
+                assert mark is not None
+                body = row[mark.end():].rstrip(" ;.,")
+                items.append(_span(bulletin, body, pos + mark.end(), pos + mark.end() + len(body)))
+            j += 1
+        if items and (_INTRO.search(intro) or header) and sum(_is_measure(x.value) for x in items) >= max(1, len(items) // 2):
+            blocks.append([x for x in items if _is_measure(x.value)])
+        i = max(j, i + 1)
+    return blocks
+
+
+def _inline_lists(bulletin: Bulletin) -> list[list[FieldSpan]]:
+    """"… will receive fewer inspections, priority examination and a designated liaison officer.": items of a
+    comma list after a verb of receiving, in one sentence."""
+    out: list[list[FieldSpan]] = []
+    for sent in split_sentences(bulletin.text):
+        if not _INTRO.search(sent.text):
+            continue
+        best: list[FieldSpan] = []
+        for m in _INLINE.finditer(sent.text):
+            rest = sent.text[m.end():]
+            if rest.count(",") + rest.count(";") < 1:
+                continue
+            items: list[FieldSpan] = []
+            pos = sent.start + m.end()
+            for piece in re.split(r"(,\s*(?:and\s+|or\s+)?|;\s*(?:and\s+)?|\s+and\s+)", rest):
+                if re.fullmatch(r",\s*(?:and\s+|or\s+)?|;\s*(?:and\s+)?|\s+and\s+", piece or " x"):
+                    pos += len(piece)
+                    continue
+                stop = _ITEM_STOP.search(piece)
+                body = (piece[:stop.start()] if stop else piece).strip().rstrip(".")
+                lead = len(piece) - len(piece.lstrip())
+                if body:
+                    items.append(_span(bulletin, body, pos + lead, pos + lead + len(body)))
+                pos += len(piece)
+                if stop:
+                    break
+            good = [x for x in items if _is_measure(x.value)]
+            if len(good) >= 2 and len(good) >= len(best):
+                best = good
+        if best:
+            out.append(best)
+    return out
+
+
 def _measures(bulletin: Bulletin) -> list[FieldSpan]:
-    """The facilitation measures a bulletin lists, each item with its own span."""
+    """The facilitation measures a bulletin lists, each item with its own span: the first list under a benefits
+    intro (numbered lines, table rows, a colon list), else the first inline list after a verb of receiving."""
+    for block in _list_blocks(bulletin):
+        if len(block) >= 2:
+            return block
+    colon = _colon_measures(bulletin)
+    if len(colon) >= 2 and sum(_is_measure(x.value) for x in colon) >= len(colon) // 2 + 1:
+        return [x for x in colon if _is_measure(x.value)]
+    for items in _inline_lists(bulletin):
+        return items
+    return []
+
+
+def _colon_measures(bulletin: Bulletin) -> list[FieldSpan]:
+    """A list introduced by a benefits cue and a colon ("facilitation measures include: …")."""
     text = bulletin.text
     out: list[FieldSpan] = []
     for m in _MEASURES.finditer(text):

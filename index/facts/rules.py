@@ -70,3 +70,13 @@ STATUS_WORDS: dict[str, list[str]] = {
 def compile_roles(table: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
     """One case-insensitive pattern per role, in the table's order."""
     return [(role, re.compile("|".join(f"(?:{p})" for p in parts), re.I)) for role, parts in table.items()]
+
+# What introduces a list of what AEOs get ("facilitation measures:", "What exporters receive", "will enjoy …").
+BENEFIT_INTRO = [r"\bfacilitation\b", r"\bmeasures?\b", r"\bbenefits?\b", r"\badvantages?\b", r"\bconveniences?\b",
+                 r"\btreatment\b", r"\breceive\b", r"\benjoy\b", r"\bget\b", r"\bbe granted\b", r"\bare granted\b",
+                 r"\bbenefit from\b", r"\bprivileges?\b"]
+# Words a facilitation measure is made of: an item with none of them is not a measure (a code, a date, a name).
+MEASURE_WORDS = [r"inspect\w*", r"examin\w*", r"document\w*", r"audit\w*", r"priorit\w*", r"liaison", r"contact",
+                 r"clearance", r"release", r"\brates?\b", r"lower", r"reduced?", r"fewer", r"faster", r"simplif\w*",
+                 r"guarantee\w*", r"recogni\w*", r"validation", r"checks?", r"officers?", r"resum\w*", r"disruption",
+                 r"interruption", r"continuity", r"exchange", r"e-commerce", r"green (?:lane|channel)", r"waiv\w*"]
