@@ -160,7 +160,7 @@ class ClaimChecker:
         self.min_similarity = min_similarity
 
     def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None,
-              facts: Sequence[Fact] | None = None) -> CheckResult:
+              facts: Sequence[Fact] | None = None, superseded: dict[str, Fact] | None = None) -> CheckResult:
         """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties.
 
         ``cited`` (an answer's citations: marker number -> source span) lets a claim resolve to the
@@ -168,7 +168,8 @@ class ClaimChecker:
         """
         self._text, self._cited = text, cited or {}
         facts = list(facts) if facts is not None else self.table.facts()
-        superseded = _supersessions(facts)
+        if superseded is None:
+            superseded = supersessions(facts)
         found = find_quantities(text)
         sentences = split_sentences(text)
         claims: list[Claim] = []
@@ -214,14 +215,17 @@ class ClaimChecker:
             return self._fallback(q, sent, period, facts, make)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
-        current = [f for f, a in results if a == "yes" and f.id not in superseded]
+        current = [f for f, a in results if a == "yes" and f.id not in superseded and f.role != "previous"]
         if current:
             f = current[0]
             note = f"the bulletin says {f.expr!r}" if f.qualifier != q.qualifier else ""
             return make("supported", fact=f, note=note)
         stale = [f for f, a in results if a == "yes"]
+        replaced = {f.id: r for f in stale if f.role == "previous" and (r := _replacement(f, facts)) is not None}
+        stale = [f for f in stale if f.id in superseded or f.id in replaced]
         if stale:
-            old, new = stale[0], superseded[stale[0].id]
+            old = stale[0]
+            new = superseded.get(old.id) or replaced[old.id]
             return make("stale", fact=new, matched=old,
                          note=f"{old.source} gave {old.expr!r}; newer {new.source} (as of {new.as_of}) "
                               f"gives {new.expr!r}")
@@ -305,6 +309,13 @@ class ClaimChecker:
         return make("unsupported", note="no bulletin gives a figure for this subject")
 
 
+def _replacement(old: Fact, facts: Sequence[Fact]) -> Fact | None:
+    """The value that replaced ``old`` in its own sentence ("30 arrangements, replacing 28")."""
+    same = [f for f in facts if f.source == old.source and f.sent_start == old.sent_start and f.kind == old.kind
+            and f.unit == old.unit and f.role != "previous" and f.id != old.id]
+    return min(same, key=lambda f: abs(f.start - old.start)) if same else None
+
+
 def _event_fact(e: Event) -> Fact:
     """An event in the shape of a date fact, so a claim's verdict cites it like any other fact."""
     return Fact(
@@ -316,7 +327,7 @@ def _event_fact(e: Event) -> Fact:
     )
 
 
-def _supersessions(facts: list[Fact]) -> dict[str, Fact]:
+def supersessions(facts: list[Fact]) -> dict[str, Fact]:
     """Fact id -> the newest fact from a newer bulletin giving a different value for the same subject."""
     groups: dict[tuple[str, str, str | None, str | None, str | None], list[Fact]] = {}
     for f in facts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import assistant.lifecycle as lifecycle
 from assistant.answer import CitationBook, as_sentence, extractive, relevant
@@ -37,11 +37,13 @@ class Composed:
 class Composer:
     """Writes answers from the fact table, the bulletins and the retrieved evidence."""
 
-    def __init__(self, table: FactTable, docs: Sequence[DocumentRow]) -> None:
+    def __init__(self, table: FactTable, docs: Sequence[DocumentRow], arrangements: Sequence[Arrangement] | None = None,
+                 facts: Sequence[Fact] | None = None) -> None:
         self.table = table
         self.docs = {d.source: d for d in docs}
         self.named = set().union(*(d.economies() for d in docs)) if docs else set()
-        self.arrangements = table.arrangements()
+        self.arrangements = list(arrangements) if arrangements is not None else table.arrangements()
+        self.facts = list(facts) if facts is not None else None
         counts: dict[str, int] = {}
         for arr in self.arrangements:
             for side in arr.sides:
@@ -49,6 +51,7 @@ class Composer:
         # A hub is a side of many arrangements (the issuing administration of most bulletins): naming it does not
         # say which arrangement a question is about.
         self.homes = {e for e, n in counts.items() if n >= max(3, 0.4 * len(self.arrangements))}
+        self.issuers = {d.home for d in docs if d.home}  # economies whose administrations issued bulletins
 
     # -- citing -----------------------------------------------------------------------------
     def cite(self, book: CitationBook, source: str, pos: int, end: int | None = None) -> int | None:
@@ -175,9 +178,11 @@ class Composer:
         if not found:
             return None
         cite, find = self._cite_pos(book), self._find(book)
+        existence = bool(_EXISTENCE.search(intent.question)) and not _APPLICATION.search(intent.question)
         parts = []
         for arr in found[:3]:
             key, where = lifecycle.status_sentence(arr, cite)
+            sides = f"{arr.home} and {arr.partner}"
             if lifecycle.asker_not_certified(intent.question):
                 who = lifecycle.certification_sentence(arr, find)
                 parts.append("No: the arrangement benefits only operators certified under the AEO programmes"
@@ -185,17 +190,26 @@ class Composer:
                 if where:
                     parts.append(where)
                 continue
-            if lifecycle.not_in_force_yet(key):
+            if key == "unknown" or (existence and key in ("sign", "ratify")):
+                # Reported, but no bulletin dates its application: it exists; when it applies is not given.
+                parts.append(f"Yes: {sides} have an AEO mutual recognition arrangement{self._cite_arrangement(book, arr)}.")
+                if arr.in_force:
+                    parts.append(f"It applies from {_day(arr.in_force.value)}{self._cite_field(book, arr.in_force)}.")
+                else:
+                    when = self._signed_or_published(arr, book)
+                    parts.append("The bulletins do not say from which date it applies" + (f"; {when}" if when else "")
+                                 + ".")
+            elif lifecycle.not_in_force_yet(key):
                 parts.append("Not at present. " + where if where else
                              f"The bulletins do not say that {lifecycle.name(arr)} applies yet.")
                 continue
-            parts.append(("Yes. " + where) if where else
-                         f"Yes: {arr.home} and {arr.partner} have an AEO mutual recognition arrangement"
-                         f"{self._cite_arrangement(book, arr)}.")
-            extra = [e for e in arr.events if e.valid and e.role in ("extend", "amend", "pilot") and e.date]
+            else:
+                text, _ = lifecycle.role_answer(arr, "in_force", cite, False)
+                clause = text.split(" arrangement ", 1)[1] if " arrangement " in text else text
+                parts.append(f"Yes: {sides} have an AEO mutual recognition arrangement in force; it {clause}")
+            extra = [e for e in arr.events if e.valid and e.role in ("extend", "amend") and e.date]
             for e in extra[-2:]:
-                parts.append(f"{_cap(e.quote.strip())}{cite(e.source, e.start, e.end)}"
-                             if e.quote.strip().endswith(".") else f"{as_sentence(e.quote)}{cite(e.source, e.start, e.end)}")
+                parts.append(f"{as_sentence(e.quote)}{cite(e.source, e.start, e.end)}")
             measures = self._measuresas_sentence(arr, book)
             if measures:
                 parts.append(measures)
@@ -206,7 +220,7 @@ class Composer:
         return Composed("answered", " ".join(p for p in parts if p))
 
     def benefits(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
-        found = self.targets(intent, evidence) or ([] if intent.partners else self.table.arrangements())
+        found = self.targets(intent, evidence) or ([] if intent.partners else self.arrangements)
         parts = []
         if intent.partners and found:
             cite = self._cite_pos(book)
@@ -242,7 +256,7 @@ class Composer:
         A date the bulletins do not give is said to be not given; another date (the bulletin's own) may
         be offered for reference, labelled as what it is, never as the date asked for.
         """
-        named = [p for p in intent.partners if p not in self.homes]
+        named = [p for p in intent.partners if p not in self.issuers]
         found = self.targets(intent, evidence)
         about_arrangement = bool(found) and bool(named) and bool(_ARRANGEMENT_WORDS.search(intent.query))
         if not about_arrangement:
@@ -315,11 +329,26 @@ class Composer:
         return None
 
     def figure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
-        """The fact whose subject the question names; the latest bulletin's value when several give one."""
+        """Each figure the question asks for ("how much and how fast", "how many …, and how many of them …"):
+        the fact whose subject it names, the latest bulletin's value when several give one."""
+        parts = _sub_questions(intent.question)
+        if len(parts) == 1:
+            return self._one_figure(intent, evidence, book)
+        texts: list[str] = []
+        status = "not_found"
+        for part in parts:
+            sub = replace(intent, question=part, query=part + " " + " ".join(intent.partners))
+            composed = self._one_figure(sub, evidence, book)
+            if composed is not None and composed.text not in texts:
+                texts.append(composed.text)
+                status = "answered" if composed.status == "answered" else status
+        return Composed(status, " ".join(texts)) if texts else None
+
+    def _one_figure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         ranked = self.rank_facts(intent, wanted_kinds(intent.question), evidence)
         if not ranked:
             return Composed("not_found", "The bulletins give no figure for what this question asks about.")
-        best = ranked[0]
+        best = _prose_twin(ranked[0], self.table.facts_in(ranked[0].source))
         if intent.year and best.period and best.period[:4].isdigit() and int(best.period[:4]) != intent.year:
             n = self.cite(book, best.source, best.start, best.end)
             return Composed("not_found", f"The bulletins give no figure for the year asked; the nearest they give "
@@ -342,15 +371,15 @@ class Composer:
         """Facts whose subject the question names, best first: head terms must meet the question's terms."""
         qk = frozenset(key_terms(intent.query))
         literal = content_words(intent.query)
-        partners = [p for p in intent.partners if p not in self.homes]
-        homes = [p for p in intent.partners if p in self.homes]
+        partners = [p for p in intent.partners if p not in self.issuers]
+        homes = [p for p in intent.partners if p in self.issuers]
         sims = {(e.passage.source, e.sentence.start): e.score for e in evidence}
         scored: list[tuple[float, int, Fact]] = []
-        facts = self.table.facts()
+        facts = self.facts if self.facts is not None else self.table.facts()
         if homes and not partners:  # "How many … has Korea …": that administration's own figures
             facts = [f for f in facts if f.home in homes] or facts
         for f in facts:
-            if kinds and f.kind not in kinds:
+            if (kinds and f.kind not in kinds) or f.role == "previous":
                 continue
             if f.subject.startswith("publication date"):
                 continue
@@ -361,7 +390,7 @@ class Composer:
                 continue
             words = content_words(f.subject)
             specific = max(weight(t) for t in head & qk)
-            if specific < 1.0:  # sharing only "AEO" or "customs" is no subject match
+            if specific < 1.0 and cover(head, qk) < 0.99:  # only "AEO" shared, the rest unasked: no subject match
                 continue
             score = (2 * specific + cover(qk, head | frozenset(f.terms)) + 2.0 * sims.get((f.source, f.sent_start), 0.0)
                      + 0.5 * len(literal & words) / max(1, len(words)))
@@ -370,7 +399,7 @@ class Composer:
         return [f for _, _, f in scored]
 
     def procedure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
-        found = self.targets(intent, evidence) or self.table.arrangements()
+        found = self.targets(intent, evidence) or self.arrangements
         parts = []
         for arr in found:
             sentences: dict[str, str] = {}
@@ -400,8 +429,8 @@ class Composer:
         wanted_status = [key for key, pattern in _STATUS_ASKED if pattern.search(question)]
         excluded = {m.name for m in find_mentions(" ".join(g for m in _EXCLUDES.finditer(question) for g in m.groups() if g))}
         partners = [p for p in intent.partners if p not in excluded]
-        specific = [p for p in partners if p not in self.homes]
-        if specific and not roles and not period and not wanted_status:
+        specific = [p for p in partners if p not in self.homes and p not in self.issuers]
+        if specific:  # "which partners besides X …": the economies X's bulletins name
             named = self._named_in(specific, book)
             if named:
                 return Composed("answered", named)
@@ -427,18 +456,22 @@ class Composer:
                                 "(dates without a year cannot be placed in a period).")
             items = [f"{arr.home}–{arr.partner} ({lifecycle.dated(e.role)} {lifecycle.day(e.date or '')})"
                      f"{cite(e.source, e.start, e.end)}" for arr, e in matches]
-            return Composed("answered", f"{len(items)} arrangement{'s' if len(items) != 1 else ''}: "
-                            + "; ".join(items) + ".")
+            return Composed("answered", "The bulletins report: " + "; ".join(items) + ".")
         items = []
         for arr in arrangements:
             key, event = lifecycle.status(list(arr.events))
             if wanted_status and key not in wanted_status:
                 continue
             mark = cite(event.source, event.start, event.end) if event else self._cite_arrangement(book, arr)
-            items.append(f"{arr.home}–{arr.partner}: {lifecycle.STATUS_TEXT.get(key, 'status not stated')}{mark}")
+            items.append(f"{arr.partner} (with {arr.home}): {lifecycle.STATUS_TEXT.get(key, 'reported, no date given')}"
+                         f"{mark}")
         if not items:
             return Composed("not_found", "No arrangement in the bulletins has the status asked about.")
-        text = "The bulletins report these arrangements: " + "; ".join(items) + "."
+        text = "The bulletins report AEO mutual recognition arrangements with: " + "; ".join(items) + "."
+        others = sorted(self.named - {s for a in self.arrangements for s in a.sides} - excluded)
+        if others and not wanted_status and not excluded:
+            text += (" They also mention " + ", ".join(others) + " in passing (earlier partners or examples); see "
+                     "the bulletins for what they say of each.")
         return Composed("answered", text)
 
     def _all_bulletins(self, intent: Intent, book: CitationBook) -> Composed:
@@ -584,6 +617,10 @@ class Composer:
         return ""
 
 
+_EXISTENCE = re.compile(r"\b(?:have|has|is there|are there|signed|concluded)\b.*\b(?:arrangements?|agreements?|"
+                        r"mras?|deals?|mutual recognition)\b", re.I)
+_APPLICATION = re.compile(r"\b(?:benefit\w*|covered|inspect\w*|faster|get|help|apply|applies|now|yet|already|"
+                          r"in force|from when|since when)\b", re.I)
 _CODE_WORDS = re.compile(r"\b(?:codes?|identifiers?|identification|number|declar\w*|enter|fill)\b", re.I)
 _STATUS_ASKED = [
     ("sign", re.compile(r"\bnot (?:yet )?(?:been )?(?:implemented|in force|applied|applying)\b|\bsigned but\b|"
@@ -642,6 +679,30 @@ def _in_period(norm: str | None, intent: Intent) -> bool:
     if intent.since and iso < intent.since.isoformat():
         return False
     return not (intent.until and iso > intent.until.isoformat())
+
+
+_SPLIT = re.compile(r",?\s+and\s+(?=(?:how|what|which|the|its|their)\b|(?:growth|share|change|increase|rate|"
+                    r"percentage|value|number)\b)", re.I)
+_CUES = re.compile(r"\b(?:how many|how much|what|which|and|of them|the)\b", re.I)
+
+
+def _sub_questions(question: str) -> list[str]:
+    """A question asking for two figures, split in two; the second half borrows the first's words
+    ("xiamen exports to peru 2024 how much and growth" -> "… how much", "growth … xiamen exports to peru 2024")."""
+    pieces = _SPLIT.split(question, maxsplit=1)
+    if len(pieces) < 2 or not pieces[1].strip():
+        return [question]
+    context = " ".join(_CUES.sub(" ", pieces[0]).split())
+    return [pieces[0], f"{pieces[1]} {context}"]
+
+
+def _prose_twin(fact: Fact, siblings: Sequence[Fact]) -> Fact:
+    """A figure read from a table row, when the same bulletin also states it in a sentence, is quoted from the
+    sentence: it carries the figure's context ("37 of the 213 ACEs …")."""
+    if " | " not in fact.quote:
+        return fact
+    twins = [f for f in siblings if f.kind == fact.kind and f.norm == fact.norm and " | " not in f.quote]
+    return twins[0] if twins else fact
 
 
 def wanted_kinds(question: str) -> set[str]:

@@ -82,7 +82,7 @@ def day(norm: str) -> str:
     parts = norm.lstrip("-").split("-")
     try:
         if norm.startswith("--") and len(parts) == 2:
-            return f"{int(parts[1])} {months[int(parts[0]) - 1]} (year not given)"
+            return f"{months[int(parts[0]) - 1]} {int(parts[1])} (the year is not given)"
         if len(parts) == 3:
             return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
         if len(parts) == 2:

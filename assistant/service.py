@@ -6,12 +6,13 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from assistant.answer import CitationBook, relevant, renumber
-from assistant.check import CheckResult, ClaimChecker, ground
+from assistant.check import CheckResult, ClaimChecker, ground, supersessions
 from assistant.compose import Composer
 from assistant.conversation import Conversation
 from assistant.evidence import SentenceScorer, sentences_of
@@ -24,7 +25,7 @@ from assistant.understand import Intent, understand
 from index.catalog import Catalog, DocumentRow
 from index.chunking import Chunker
 from index.embedder import Embedder, LlamaIndexEmbedding, SentenceTransformerEmbedder, offline
-from index.facts import FactTable
+from index.facts import Arrangement, Fact, FactTable
 from index.ingest import Indexer, IngestReport
 from index.store import ChromaStore, VectorStore, chroma_client
 
@@ -61,6 +62,7 @@ class Assistant:
         self._store = store
         self._catalog: Catalog | None = None
         self._lock = threading.RLock()
+        self._snapshot: Snapshot | None = None
         self._scorer: SentenceScorer | None = None
         self._facts: FactTable | None = None
         self._llm: Any = llm if llm is not None else _UNSET
@@ -197,7 +199,9 @@ class Assistant:
             g["passages"].append(item)
         ordered = list(groups.values())
         if wants_announcements(query):
-            ordered.sort(key=lambda g: (-g["date_key"], -g["best"]))
+            # Newest first; a bulletin whose year is not given cannot be placed, so it goes last, not by its day.
+            ordered.sort(key=lambda g: (g["date_key"] < 10000, -g["date_key"] if g["date_key"] >= 10000 else 0,
+                                        -g["best"]))
         return {"query": query, "partner": partner, "since": since.isoformat() if since else None,
                 "until": until.isoformat() if until else None, "results": results, "groups": ordered}
 
@@ -222,6 +226,23 @@ class Assistant:
         self.scorer.vectors(sentences or ["warm up"])
         return len(sentences)
 
+    def snapshot(self) -> Snapshot:
+        """What every question reads, computed once per index generation (so once after each ingest, by whichever
+        process wrote it): the bulletins, the fact table, which facts a newer bulletin supersedes, the merged
+        arrangement records. Questions then cost indexed lookups, not a scan of the corpus each."""
+        generation = self.catalog.generation()
+        snap = self._snapshot
+        if snap is not None and snap.generation == generation:
+            return snap
+        with self._lock:
+            if self._snapshot is not None and self._snapshot.generation == generation:
+                return self._snapshot
+            facts = self.facts_table.facts()
+            snap = Snapshot(generation, self.catalog.documents(), facts, supersessions(facts),
+                            self.facts_table.arrangements())
+            self._snapshot = snap
+            return snap
+
     def conversation(self) -> Conversation:
         """A new conversation whose follow-up questions resolve against its earlier turns."""
         return Conversation(self)
@@ -236,7 +257,8 @@ class Assistant:
         t0 = time.perf_counter()
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
-        docs = self.catalog.documents()
+        snap = self.snapshot()
+        docs = snap.docs
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
         # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
         passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec,
@@ -246,7 +268,7 @@ class Assistant:
         evidence = self.scorer.score(intent.query, passages, texts, qvec)
         evidence = _about_partners(evidence, intent, docs)
         book = CitationBook()
-        composed = Composer(self.facts_table, docs).compose(intent, evidence, book)
+        composed = Composer(self.facts_table, docs, snap.arrangements, snap.facts).compose(intent, evidence, book)
         status = composed.status
         text, citations = renumber(composed.text, book.citations)
         llm_info: dict[str, Any] | None = None
@@ -299,8 +321,9 @@ class Assistant:
         if len(text) > 200_000:
             raise ValueError(f"text too long to check ({len(text):,} characters; the limit is 200,000)")
         cited = {c.n: (c.source, c.start, c.end) for c in citations}
-        facts = self.facts_table.facts()
-        result = self.checker.check(text, partners, cited, facts)
+        snap = self.snapshot()
+        facts = snap.facts
+        result = self.checker.check(text, partners, cited, facts, snap.superseded)
         return ground(result, facts, cited) if cited else result
 
     def check_in_context(self, text: str, turns: Sequence[str] = ()) -> CheckResult:
@@ -339,7 +362,7 @@ MAX_QUESTION_CHARS = 2000
 
 def _valid_text(text: str, what: str) -> str:
     """One-line, non-empty, bounded input: a clear error instead of a slow or meaningless search."""
-    text = " ".join(str(text).split())
+    text = " ".join(str(text).encode("utf-8", "replace").decode("utf-8").split())  # lone surrogates become "?"
     if not text:
         raise ValueError(f"empty {what}")
     if len(text) > MAX_QUESTION_CHARS:
@@ -356,6 +379,17 @@ def _about_partners(evidence: list[Any], intent: Intent, docs: Sequence[Document
     about = {d.source for d in docs if named & d.economies()}
     kept = [e for e in evidence if e.passage.source in about]
     return kept or evidence
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The read side of one index generation."""
+
+    generation: int
+    docs: list[DocumentRow]
+    facts: list[Fact]
+    superseded: dict[str, Fact]
+    arrangements: list[Arrangement]
 
 
 def flag_unverified(text: str, result: CheckResult) -> str:

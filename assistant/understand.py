@@ -31,7 +31,7 @@ _ELIGIBILITY = re.compile(
     r"\b(can i|can we|can my|could my|do i get|do we get|does my|does our|will my|will our|would my|am i|are we|"
     r"eligible|eligibility|qualif\w*|my company|our company|my firm|my goods|our goods|my business|i am an aeo|we are an aeo|"
     r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded)|"
-    r"our (?:firm|shipments?|exports?|trucks?|goods|cargo)|are we covered|covered|help us|give us|for us|"
+    r"our (?:firm|shipments?|exports?|trucks?|goods|cargo)|are we covered|still covered|help us|give us|for us|"
     r"(?:we are|we're|i am|i'm|our \w+ is) (?:an?|the|only an?|a small)\b[\w\s-]{0,40}?\b(?:aeo|ace|exporter|importer|"
     r"enterprise|company|firm|trader|operator)s?|any (?:customs )?benefits?|already help)\b",
     re.I)

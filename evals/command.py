@@ -65,7 +65,8 @@ def execute(args: argparse.Namespace, ask_fn: AskFn, check_fn: CheckFn | None) -
     summary = summarise(run, resamples=resamples, seed=seed)
     comparison = compare(baseline, item_scores(run), resamples=resamples, seed=seed) if baseline is not None else None
     failures = check_gate(summary, minimums, maximums, comparison)
-    data = run_to_dict(run, summary, comparison, failures,
+    gated = bool(minimums or maximums or baseline is not None)  # no threshold given: no gate to report
+    data = run_to_dict(run, summary, comparison, failures if gated else None,
                        settings={"k": k, "seed": seed, "resamples": resamples, "baseline": _get(args, "baseline", None)})
     if _get(args, "report", None):
         paths = write_reports(args.report, data)

@@ -31,7 +31,9 @@ def test_eligibility_answer(seeded: Assistant) -> None:
     text = r["answer"]
     assert text.startswith("Yes") and "lower inspection rate" in text
     assert "do not say from which date it applies" in text
-    assert "Advanced Certified Enterprise" in text
+    # An answer says only what its cited sentences say: no fixed gloss on what an AEO is called in China.
+    quotes = " ".join(c["quote"] for c in r["citations"])
+    assert "Advanced Certified Enterprise" not in text or "Advanced Certified Enterprise" in quotes
     _assert_cited(seeded, r)
     assert all(c["source"] == SERBIA for c in r["citations"])
 

@@ -70,7 +70,7 @@ def test_latest_figure_wins_and_says_as_of_when(wider: Assistant) -> None:
 def test_eligibility_lists_measures_of_new_partner(wider: Assistant) -> None:
     r = _ask(wider, "my company is an AEO in China, will my goods be inspected less in Uruguay?")
     assert r["answer"].startswith("Yes") and "a lower rate of physical inspection" in r["answer"]
-    assert "It applies from 1 September 2023" in r["answer"]
+    assert "applies from 1 September 2023" in r["answer"]
 
 
 def test_search_newest_first_without_file_names_in_text(wider: Assistant) -> None:
@@ -137,4 +137,4 @@ def test_arrangements_are_matched_on_both_sides(wider: Assistant) -> None:
     r = _ask(wider, "I'm a Korean AEO, what benefits do I get in Thailand?")
     assert "Thailand" in r["answer"] and "China" not in r["answer"]
     r = _ask(wider, "Does China have an AEO arrangement with Korea?")
-    assert r["answer"].startswith("Yes") and "China–Korea" in r["answer"].replace("Korea–China", "China–Korea")
+    assert r["answer"].startswith("Yes: China and Korea have an AEO mutual recognition arrangement")

@@ -90,7 +90,8 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
             source=bulletin.source, doc_id=bulletin.doc_id, kind=q.kind, unit=q.unit, value=q.value,
             norm=q.norm, expr=q.text, start=q.start, end=q.end, quote=sent.text, sent_start=sent.start,
             sent_end=sent.end, subject=sub.phrase, head=tuple(sorted(sub.head)), terms=tuple(sorted(sub.terms)),
-            surface=sub.surface, event=sub.event, qualifier=q.qualifier, tolerance=q.tolerance, role=q.role,
+            surface=sub.surface, event=sub.event, qualifier=q.qualifier, tolerance=q.tolerance,
+            role=q.role or (PREVIOUS if q.kind not in ("date", "year") and _replaced(text, q.start, q.end) else None),
             link=q.link, period=period, as_of=period or bdate,
             partners=tuple(dict.fromkeys([*bulletin.partners, *named])),
             scope=scope(sent.text, bulletin.home, bulletin.partners), home=bulletin.home,
@@ -98,6 +99,22 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
             bulletin_year_known=bool(date and date.year),
         ))
     return out
+
+
+PREVIOUS = "previous"
+# A value the sentence itself says was replaced: "30, replacing the earlier 28", "up from 1,000", "from 3.1 to 1.4".
+_REPLACED_BEFORE = re.compile(
+    r"(?:\b(?:replac\w*|supersed\w*|previously|formerly|compared (?:with|to)|revised (?:up|down)?\s*from|"
+    r"instead of|earlier (?:figure|total|count) of|out of date)|\b(?:up|down|increas\w*|rose|fell|grew|declin\w*)"
+    r"\s+from)\s+(?:the\s+)?(?:earlier\s+|previous\s+|old\s+)?(?:figure\s+of\s+|total\s+of\s+)?$", re.I)
+_FROM_TO = re.compile(r"^[^,;.]{0,20}?\bto\s+(?:about\s+|around\s+)?[\d$€£¥]", re.I)
+
+
+def _replaced(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 60):start]
+    if _REPLACED_BEFORE.search(before):
+        return True
+    return bool(re.search(r"\bfrom\s+$", before, re.I)) and bool(_FROM_TO.match(text[end:end + 40]))
 
 
 def _row_subject(row: str, pos: int, fallback: Subject) -> Subject:

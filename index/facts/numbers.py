@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import pycountry
+
 from corpus.dates import find_dates, weekday_dates
 from corpus.records import PartialDate
 
@@ -31,15 +33,21 @@ _ORDINALS = {
 }
 _SCALE_ABBR = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9,
                "billion": 1e9, "tn": 1e12, "trillion": 1e12}
+# Every ISO-4217 code (pycountry's table) is a currency when it stands before or after an amount: "KZT 1.2
+# trillion", "SAR 397 billion", "1.2 trillion tenge" (by the currency's name); the symbols below add "RM", "A$"...
+_ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
+_ISO_NAMES = {c.name.split()[-1].lower(): c.alpha_3 for c in pycountry.currencies if " " not in c.name}
 _CURRENCY_PREFIX = [
     (r"US\s?\$|U\.S\.\s?\$|USD", "USD"), (r"HK\$|HKD", "HKD"), (r"MOP\$?", "MOP"), (r"S\$|SGD", "SGD"),
     (r"A\$|AUD", "AUD"), (r"RMB|CNY|¥|￥", "CNY"), (r"EUR|€", "EUR"), (r"GBP|£", "GBP"), (r"JPY", "JPY"),
-    (r"KRW|₩", "KRW"), (r"\$", "USD"),
+    (r"KRW|₩", "KRW"), (r"RM", "MYR"), (r"R(?=\s?\d)", "ZAR"), (r"NZ\$", "NZD"), (r"C\$", "CAD"),
+    *((code, code) for code in _ISO_CODES), (r"\$", "USD"),
 ]
 _CURRENCY_SUFFIX = [
     (r"US dollars?|U\.S\. dollars?|dollars?|USD", "USD"), (r"yuan|renminbi|RMB|CNY", "CNY"),
     (r"euros?|EUR", "EUR"), (r"pounds? sterling|pounds?|GBP", "GBP"), (r"patacas?|MOP", "MOP"),
     (r"Hong Kong dollars?|HKD", "HKD"), (r"yen|JPY", "JPY"), (r"won|KRW", "KRW"),
+    *((rf"{name}s?", code) for name, code in sorted(_ISO_NAMES.items()) if len(name) > 3 and name not in ("mark",)),
 ]
 _DURATION_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
                    "months": "month", "year": "year", "years": "year", "hour": "hour", "hours": "hour"}
@@ -80,7 +88,7 @@ _DAY_ONLY_RE = re.compile(r"\b(?:on|of|by|from|since|until)\s+the\s+(?P<num>[0-3
 _NOT_CLAIMS = re.compile(
     r"\[\d+(?:\s*[,;–-]\s*\d+)*\]|\b(?:No|Nos|Art|Article|Annex|Section|Chapter|Paragraph|Para|Item|Decree|"
     r"Order|Announcement|Circular|Notice|Document|Doc|Ref|Rule|Regulation)\.?\s*(?:No\.?\s*)?\d[\d./-]*(?:\s+of\s+\d{4})?"
-    r"|\b[A-Za-z]+\d[\w-]*|\b\d+[A-Za-z][A-Za-z]*\d[\w-]*|\b\d{1,2}:\d{2}\b|#\d+|\+\d[\d\s-]{6,}",
+    r"|\b(?!(?:RM|R|Rs|Rp|K|P)\d)[A-Za-z]+\d[\w-]*|\b\d+[A-Za-z][A-Za-z]*\d[\w-]*|\b\d{1,2}:\d{2}\b|#\d+|\+\d[\d\s-]{6,}",
 )
 _QUALIFIER_RE = re.compile(r"(?:\b(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True))
                            + r"))\s+$", re.I)
@@ -224,7 +232,10 @@ def find_quantities(text: str, base: PartialDate | None = None) -> list[Quantity
         if not _free(taken, m.start(), m.end()):
             continue
         if m.group("cur"):
-            cur = next(code for p, code in _CURRENCY_PREFIX if re.fullmatch(p, m.group("cur"), re.I))
+            cur = next((code for p, code in _CURRENCY_PREFIX if re.fullmatch(p, m.group("cur"), re.I)
+                        and (code != p or m.group("cur") == p)), None)
+            if cur is None:  # an ISO code written in lower case ("eur" in running text is not EUR): not money
+                continue
             scale = m.group("scale") or m.group("sscale") or ""
             parsed = parse_number(m.group("num") + scale)
         else:

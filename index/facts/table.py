@@ -206,6 +206,12 @@ class FactTable:
         rows = self.conn.execute(sql + " ORDER BY bulletin_sort, source, ord", args).fetchall()
         return [Event((r[0], r[1]), *tuple(r)[2:]) for r in rows]
 
+    def facts_in(self, source: str) -> list[Fact]:
+        """The facts of one bulletin, in reading order (an indexed lookup by source)."""
+        columns = ", ".join(f'"{c}"' for c in _FACT_COLUMNS)
+        rows = self.conn.execute(f"SELECT {columns} FROM facts WHERE source = ? ORDER BY start", (source,)).fetchall()
+        return [_from_row(tuple(r)) for r in rows]
+
     def arrangements(self, partner: str | None = None) -> list[Arrangement]:
         """One merged record per pair of economies: dates from the life-cycle events of every bulletin (a
         correction or a newer bulletin wins), lists united, the announcement kept from the first bulletin.
