@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from assistant.retrieve import resolve_partner
-from assistant.service import Assistant, EmptyIndexError
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # the service pulls in torch, Chroma and llama-index: imported only once the input is valid
+    from assistant.service import Assistant
 
 
 class UsageError(Exception):
@@ -28,32 +31,85 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
+def clean_text(text: str) -> str:
+    """Command-line or stdin text made valid UTF-8: undecodable bytes and lone surrogates become U+FFFD.
+
+    Python hands an argv byte such as ``\\xff`` over as the surrogate ``\\udcff``; printed or searched
+    as is it raises UnicodeEncodeError, so it is replaced here, once, where the text comes in.
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate outside the escape range, e.g. "\ud800"
+        return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(name: object) -> str:
+    """A file name safe for the one-line-per-file ingest output: control characters escaped (``\\n``)."""
+    text = clean_text(str(name))
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range: give a port between 1 and 65535")
+    return port
+
+
 def _emit(obj: Any, out: TextIO) -> None:
     out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     out.flush()
 
 
-def _lines(source: str) -> Iterator[str]:
-    """Non-empty lines of a batch file, or of stdin for '-'."""
-    handle = sys.stdin if source == "-" else open(source, encoding="utf-8", errors="replace")  # noqa: SIM115
+def open_batch(source: str) -> TextIO:
+    """A batch file (or stdin for '-') opened now, so a missing file fails before any model loads.
+
+    Bytes that are not UTF-8 are replaced, never an error: every line still gets its answer.
+    """
+    if source == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    try:
+        return open(source, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by _lines
+    except OSError as exc:
+        raise UsageError(f"cannot read the batch file {source}: {exc.strerror or exc}") from None
+
+
+def _lines(handle: TextIO) -> Iterator[str]:
+    """Non-empty lines of an opened batch file."""
     try:
         for line in handle:
             if line.strip():
-                yield line.strip()
+                yield clean_text(line.strip())
     finally:
         if handle is not sys.stdin:
             handle.close()
 
 
-def _batch(source: str, run: Callable[[str], dict[str, Any]], out: TextIO) -> int:
-    """One JSON object per input line; a bad line gets an error object and the batch goes on."""
+def _batch(handle: TextIO, run: Callable[[str], dict[str, Any]], out: TextIO,
+           show: Callable[[dict[str, Any], TextIO], None] | None = None) -> int:
+    """One result per input line (JSON lines, or ``show`` for text); a bad line gets an error and the batch goes on."""
     failed = 0
-    for line in _lines(source):
+    for line in _lines(handle):
         try:
-            _emit(run(line), out)
+            result = run(line)
         except ValueError as exc:
             failed += 1
-            _emit({"input": line, "error": str(exc)}, out)
+            if show is None:
+                _emit({"input": line, "error": str(exc)}, out)
+            else:
+                out.write(f"error: {exc}: {line[:80]!r}\n")
+            continue
+        if show is None:
+            _emit(result, out)
+        else:
+            show(result, out)
     return 1 if failed else 0
 
 
@@ -66,9 +122,9 @@ def cmd_ingest(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
         for label, items in (("added", report.added), ("updated", report.updated),
                              ("unchanged", report.unchanged), ("removed", report.removed)):
             for source in items:
-                out.write(f"{label:9}  {source}\n")
+                out.write(f"{label:9}  {one_line(source)}\n")
         for r in report.rejected:
-            out.write(f"rejected   {r.source}: {r.reason}\n")
+            out.write(f"rejected   {one_line(r.source)}: {one_line(r.reason)}\n")
         out.write(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
                   f"{len(report.removed)} removed, {len(report.rejected)} rejected; "
                   f"{a.catalog.count()} bulletins indexed in {a.settings.home}\n")
@@ -76,6 +132,8 @@ def cmd_ingest(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_search(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    from assistant.retrieve import resolve_partner
+
     partner = resolve_partner(args.partner) if args.partner else None
     result = a.search_grouped(args.query, partner=partner, since=args.since, until=args.until, k=args.k)
     if args.json:
@@ -109,10 +167,8 @@ def _claims(result: dict[str, Any]) -> list[dict[str, Any]]:
 def cmd_ask(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     if args.batch:
         a.warm()
-        return _batch(args.batch, lambda q: a.ask(q).to_json(), out)
-    if not args.question:
-        raise UsageError("give a question, or --batch FILE")
-    result = a.ask(" ".join(args.question)).to_json()
+        return _batch(args.batch_handle, lambda q: a.ask(q).to_json(), out)
+    result = a.ask(args.question_text).to_json()
     if args.json:
         _emit(result, out)
     else:
@@ -123,13 +179,14 @@ def cmd_ask(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_chat(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     conversation = a.conversation()
     interactive = sys.stdin.isatty() and not args.json
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace") if not interactive else sys.stdin
     if interactive:
         out.write("Ask about customs arrangements; an empty line or Ctrl-D ends the session.\n")
     while True:
         if interactive:
             out.write("> ")
             out.flush()
-        line = sys.stdin.readline()
+        line = clean_text(stdin.readline())
         if not line or (interactive and not line.strip()):
             return 0
         if not line.strip():
@@ -153,6 +210,8 @@ def cmd_bulletins(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_facts(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    from assistant.retrieve import resolve_partner
+
     partner = resolve_partner(args.partner) if args.partner else None
     rows = a.facts_json(partner=partner, subject=args.subject)
     if args.json:
@@ -193,19 +252,28 @@ def cmd_arrangements(a: Assistant, args: argparse.Namespace, out: TextIO) -> int
 
 def cmd_check(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     if args.batch:
-        return _batch(args.batch, lambda t: a.check(t).to_json(), out)
-    if not args.text:
-        raise UsageError("give a text to check, or --batch FILE")
-    result = a.check(" ".join(args.text)).to_json()
+        return _batch(args.batch_handle, lambda t: a.check(t).to_json(), out,
+                      show=None if args.json else _print_check_line)
+    result = a.check(args.text_value).to_json()
     if args.json:
         _emit(result, out)
         return 0
+    _print_check(result, out)
+    return 0
+
+
+def _print_check(result: dict[str, Any], out: TextIO) -> None:
     out.write(f"verdict: {result['verdict']}\n")
     for c in result["claims"]:
         fact = c["fact"]
         src = f" — {fact['source']}: \"{fact['quote']}\"" if fact else ""
         out.write(f"  {c['claim']!r}: {c['verdict']}" + (f" ({c['note']})" if c["note"] else "") + src + "\n")
-    return 0
+
+
+def _print_check_line(result: dict[str, Any], out: TextIO) -> None:
+    """One text of ``check --batch`` without --json: the text, then its verdicts."""
+    out.write(f"{result['text']}\n")
+    _print_check(result, out)
 
 
 def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
@@ -217,8 +285,10 @@ def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
             conversation.ask(turn)
         return conversation.ask(turns[-1]).to_json()
 
-    def check_fn(text: str) -> dict[str, Any]:
-        return a.check(text).to_json()
+    def check_fn(text: str, context: str = "") -> dict[str, Any]:
+        return a.check_in_context(text, context.split("\n") if context else ()).to_json()
+
+    from assistant.service import EmptyIndexError
 
     a.catalog  # noqa: B018 — fail early with the ingest hint rather than per item
     if a.catalog.count() == 0:
@@ -298,15 +368,93 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", parents=[common], help="start the web app")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--port", type=_port, default=7860, help="TCP port, 1-65535 (default 7860)")
     return parser
+
+
+def _known_metrics(items: Sequence[Any], k: int) -> set[str]:
+    """Every metric name a run of ``items`` reports (the names ``--min``/``--max`` may use).
+
+    Found by scoring one item against an empty answer, so the list is the harness's own, not a copy here.
+    """
+    from evals.runner import run_eval
+    from evals.stats import summarise
+
+    empty = {"status": "not_found", "answer": "", "citations": [], "retrieved": [], "timings_ms": {"total": 0.0}}
+    run = run_eval(list(items)[:1], lambda turns: empty, None, k=k, progress=False)
+    return set(summarise(run, resamples=1))
+
+
+def _preflight_eval(args: argparse.Namespace) -> None:
+    """The set, the thresholds (names included) and the baseline, checked before the model loads."""
+    from evals.gate import ThresholdError, parse_thresholds
+    from evals.report import RunFileError, load_item_scores
+    from evals.schema import SetError, load_set
+
+    try:
+        items = load_set(args.set)
+        bounds = {**parse_thresholds(args.minimums), **parse_thresholds(args.maximums)}
+        if args.baseline:
+            load_item_scores(args.baseline)
+    except (SetError, ThresholdError, RunFileError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.k < 1 or args.resamples < 1:
+        raise UsageError("-k and --resamples must be at least 1")
+    if bounds:
+        known = _known_metrics(items, args.k)
+        unknown = [name for name in bounds if name not in known]
+        if unknown:
+            raise UsageError(f"unknown metric {', '.join(map(repr, unknown))} in --min/--max "
+                             f"(known: {', '.join(sorted(known))})")
+
+
+def preflight(args: argparse.Namespace) -> None:
+    """Check what needs no index or model — texts, files, thresholds, the port — so bad input fails at once."""
+    if args.command == "ask":
+        if args.batch:
+            args.batch_handle = open_batch(args.batch)
+        else:
+            args.question_text = " ".join(clean_text(" ".join(args.question)).split())
+            if not args.question_text:
+                raise UsageError("give a question, or --batch FILE")
+    elif args.command == "check":
+        if args.batch:
+            args.batch_handle = open_batch(args.batch)
+        else:
+            args.text_value = clean_text(" ".join(args.text))
+            if not args.text_value.strip():
+                raise UsageError("give a text to check, or --batch FILE")
+    elif args.command == "search":
+        args.query = clean_text(args.query)
+        if not args.query.strip():
+            raise UsageError("give something to search for")
+        args.partner = clean_text(args.partner) if args.partner else None
+    elif args.command == "facts":
+        args.partner = clean_text(args.partner) if args.partner else None
+        args.subject = clean_text(args.subject) if args.subject else None
+    elif args.command == "eval":
+        _preflight_eval(args)
+    elif args.command == "serve":
+        from ui.net import check_port
+
+        check_port(args.host, args.port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("ask", "check") and args.batch:
+    if args.command == "ask" and args.batch:
         args.json = True
+    try:
+        preflight(args)
+    except UsageError as exc:
+        print(f"customs-assistant: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"customs-assistant: {exc}", file=sys.stderr)
+        return 1
+    from assistant.service import Assistant, EmptyIndexError
+
     settings = Settings.from_env(home=args.home)
     assistant = Assistant(settings)
     try:
@@ -321,14 +469,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"customs-assistant: the catalog in {settings.home} cannot be read ({exc}); "
               "point --home at another folder or move that one away", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error (before OSError, its base)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except OSError as exc:
         print(f"customs-assistant: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into `head` and closed early: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
     finally:
         assistant.close()
 

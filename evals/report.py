@@ -155,6 +155,8 @@ details{border:1px solid #ddd;border-radius:4px;margin:.3rem 0;padding:.3rem .6r
 details[open]{background:#fafafa}summary{cursor:pointer}pre{white-space:pre-wrap;background:#f3f3f3;padding:.4rem}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}.chart h3{font-size:.95rem;margin:.2rem 0}
 blockquote{border-left:3px solid #bbb;margin:.3rem 0;padding-left:.6rem;color:#444}
+.chart{max-width:100%}.chart svg{max-width:100%;height:auto}table{display:block;max-width:100%;overflow-x:auto}
+td,th,summary{overflow-wrap:anywhere}@media (max-width:600px){body{margin:.75rem}}
 """
 
 
@@ -167,6 +169,7 @@ def svg_bars(title: str, rows: Sequence[tuple[str, float | None]]) -> str:
     bar_h, label_w, width = 18, 160, 220
     height = bar_h * len(rows) + 4
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + width + 50}" height="{height}" '
+             f'viewBox="0 0 {label_w + width + 50} {height}" '
              f'role="img" aria-label="{_e(title)}">']
     for i, (label, value) in enumerate(rows):
         y = i * bar_h + 2
@@ -230,7 +233,7 @@ def _item_html(it: Mapping[str, Any]) -> str:
 def to_html(data: Mapping[str, Any]) -> str:
     """One self-contained page: metrics with CIs, SVG bars by question type, per-item drill-down."""
     c = data["counts"]
-    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+    out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
            f"<title>Eval report: {_e(data.get('set') or 'set')}</title><style>{_CSS}</style></head><body>",
            f"<h1>Eval report: {_e(data.get('set') or 'set')}</h1>",
            f"<p>{c['passed']}/{c['items']} items passed ({c['errors']} errors), k={_e(data['k'])}, "

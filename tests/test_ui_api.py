@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from gradio_client import Client, handle_file
 
@@ -94,7 +95,7 @@ def test_facts_and_check(url: str) -> None:
     if "not available" in note:
         pytest.skip("the assistant has no fact table yet")
     assert facts["data"], note
-    span = facts["headers"].index("span")
+    span = facts["headers"].index("Where (chars)")
     assert all(row[span].startswith(MACAO) for row in facts["data"])
     assert Path(facts_csv).read_text(encoding="utf-8").startswith("value,unit,kind")
     assert Path(arr_csv).exists()
@@ -163,3 +164,76 @@ def test_evaluate_runs_an_uploaded_set(url: str, tmp_path: Path) -> None:
     summary, failures = c.predict(None, handle_file(str(path)), api_name="/evaluate")
     assert 'id="eval-metrics"' in summary and "pass_rate" in summary
     assert 'id="eval-failing"' in failures
+
+
+def test_not_found_answer_keeps_its_reason_in_the_chat(url: str) -> None:
+    _, chat, sources, result = client(url).predict("When does the China–Serbia agreement come into force?",
+                                                   api_name="/ask")
+    assert result["status"] == "not_found"
+    reason = result["answer"].split(" Closest announcements: ")[0]
+    assert "do not give" in reason
+    shown = bubble(chat)
+    assert "Not found in the bulletins" in shown and "do not give the date" in shown
+    assert '<ul class="closest">' in shown and SERBIA in shown
+    assert "do not give the date" in sources and 'id="cite-1"' in sources
+
+
+def test_questions_over_the_limit_or_empty_get_a_message_in_the_chat(url: str) -> None:
+    c = client(url)
+    _, chat, _, result = c.predict("x" * 2001, api_name="/ask")
+    assert "status" not in (result or {}) and len(chat) == 1 and "error-msg" in bubble(chat)
+    assert "2,001 characters" in bubble(chat) and "2,000" in bubble(chat)
+    _, chat, _, _ = c.predict("   ", api_name="/ask")
+    assert len(chat) == 1 and "Type a question first" in bubble(chat)
+    _, chat, _, result = c.predict(MACAO_Q, api_name="/ask")  # the session goes on normally
+    assert result["status"] == "answered" and len(chat) == 2
+
+
+def call_raw(url: str, api: str, *data: object) -> tuple[str, Any]:
+    """(SSE event, data) of an endpoint called over plain HTTP, the body JSON-escaped as a browser sends it.
+
+    gradio_client cannot send a lone surrogate at all; a page's fetch() can (``"\\ud800"`` is valid JSON).
+    """
+    body = json.dumps({"data": list(data)}, ensure_ascii=True).encode("ascii")
+    with httpx.Client(base_url=url, timeout=120) as http:
+        event_id = http.post(f"gradio_api/call/{api}", content=body,
+                             headers={"Content-Type": "application/json"}).json()["event_id"]
+        event, payload = "", None
+        for line in http.get(f"gradio_api/call/{api}/{event_id}").text.splitlines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:"):
+                payload = json.loads(line.split(":", 1)[1])
+    return event, payload
+
+
+def test_lone_surrogates_are_replaced_not_a_traceback(url: str) -> None:
+    event, out = call_raw(url, "ask", "Macao AEO \ud800 trade")
+    assert event == "complete", out
+    _, chat, _, _, result = out  # raw HTTP also returns the (empty) session state slot
+    assert result["question"] == "Macao AEO \ufffd trade" and bubble(chat, 0) == "Macao AEO \ufffd trade"
+    event, out = call_raw(url, "search", "Macao \ud800", "", "", "")
+    assert event == "complete" and "ok-msg" in out[0] and MACAO in out[1], out
+    event, out = call_raw(url, "check", "Trade was US$4.36 billion in 2022 \ud800.")
+    assert event == "complete" and "verified" in out[0], out
+
+
+def test_an_oversized_draft_is_refused_with_a_reason(url: str) -> None:
+    out = client(url).predict("US$4.36 billion. " * 18_000, api_name="/check")
+    assert "error-msg" in out and "too long" in out and "200,000" in out
+
+
+def test_search_accepts_partner_aliases_and_says_what_a_date_range_leaves_out(url: str, assistant: Assistant) -> None:
+    c = client(url)
+    note, results, _, _ = c.predict("AEO mutual recognition", "Macau", "", "", api_name="/search")
+    assert "naming Macao" in note and MACAO in results and SERBIA not in results
+    undated = [d.source for d in assistant.bulletins() if not (d.date and d.date.year)]
+    assert len(undated) >= 2  # the bundled bulletins give no year
+    note, results, _, _ = c.predict("AEO mutual recognition", "", "2000-01-01", "", api_name="/search")
+    assert f"{len(undated)} bulletins without a known year are not shown" in note, note
+    note, _, _, _ = c.predict("AEO mutual recognition", "Serbai", "2000-01-01", "", api_name="/search")
+    assert "naming Serbia" in note and "1 bulletin without a known year is not shown" in note, note
+    note, facts, *_ = c.predict("Macau", "", api_name="/facts")
+    assert "ok-msg" in note and facts["data"]
+    note, *_ = c.predict("Atlantis", "", api_name="/facts")
+    assert "error-msg" in note and "unknown partner" in note

@@ -176,7 +176,11 @@ def test_facts_table_and_draft_check(page: Any, assistant: Assistant) -> None:
     if not hasattr(assistant, "facts_json"):
         shot(page, "facts.png")
         pytest.skip("the assistant has no fact table yet")
-    assert MACAO in page.locator("#facts-table").inner_text()
+    table = page.locator("#facts-table").inner_text()
+    assert MACAO in table and "(year not given)" in table and "--02-" not in table  # dates in words
+    assert "As of" in table and "as_of" not in table  # headings people read
+    heading = page.locator("#arrangements-table thead").first.evaluate("e => e.getBoundingClientRect().height")
+    assert heading < 90, heading  # no heading squeezed into a sliver, one letter per line
     page.locator("#check-text textarea").fill("Trade between the Mainland and Macao was US$5 billion in 2022.")
     page.locator("#check-button").click()
     result = page.locator("#check-result #check-verdicts, #check-result .notice, #check-result .error-msg").first
@@ -237,3 +241,115 @@ def test_evaluate_tab_runs_a_set(page: Any, tmp_path: Path) -> None:
     page.locator("#eval-summary table").wait_for()
     assert "pass_rate" in page.locator("#eval-summary").inner_text()
     shot(page, "evaluate.png")
+
+
+CONTRAST_JS = """(sel) => {
+  const parse = (c) => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(',').map(Number);
+                         return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c[3] > 0.5) return c; }
+    return [255, 255, 255, 1];
+  };
+  const lum = (rgb) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                         return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
+  return [...document.querySelectorAll(sel)].map((el) => {
+    const a = lum(parse(getComputedStyle(el).color)), b = lum(background(el));
+    return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}"""
+READABLE = ("#ask-sources .cite-title, #ask-sources .cite-date, #ask-sources .cite-source, #ask-sources .cite-context, "
+            "#ask-sources .search-score, #ask-sources .badge, #search-results .search-hit, "
+            "#search-results .cite-head strong, #search-results .cite-head code, #search-results .search-score")
+
+
+def contrasts(page: Any) -> list[tuple[str, float]]:
+    """WCAG contrast of every source-card title, date, file name and search passage against its background."""
+    return [(str(name), float(ratio)) for name, ratio in page.evaluate(CONTRAST_JS, READABLE)]
+
+
+def fill_sources_and_search(page: Any) -> None:
+    ask(page, MACAO_Q, 1)
+    tab(page, "Search")
+    page.locator("#search-query textarea").fill("AEO facilitation measures")
+    page.locator("#search-button").click()
+    page.locator("#search-results .search-group").first.wait_for()
+    tab(page, "Ask")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_light_and_dark_themes_are_readable_and_light_is_the_default(browser: Any, url: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.locator("#ask-question textarea").wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.body.classList.contains('dark')") is False  # the OS setting does not switch it
+    fill_sources_and_search(page)
+    for dark in (False, True):
+        if dark:
+            page.locator("#theme-toggle").click()
+            page.wait_for_function("document.body.classList.contains('dark')")
+        found = contrasts(page)
+        assert len(found) >= 8, found
+        low = [(name, round(r, 2)) for name, r in found if r < 4.5]
+        assert not low, f"unreadable in {'dark' if dark else 'light'} mode: {low}"
+    if scheme == "dark":
+        shot(page, "ask-dark.png")
+    page.reload()  # the choice is remembered
+    page.locator("#ask-question textarea").wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.body.classList.contains('dark')") is True
+    context.close()
+
+
+def test_phone_width_shows_every_tab_and_readable_table_headers(browser: Any, url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.locator("#ask-question textarea").wait_for()
+    assert page.get_by_role("textbox", name="Your question").count() == 1  # the box has an accessible name
+    visible = [b.inner_text() for b in page.locator("#tabs [role=tab], #tabs .overflow-dropdown button").all()
+               if b.is_visible()]
+    assert {"Ask", "Search", "Facts", "Bulletins", "Evaluate"} <= set(visible), visible
+    assert not page.locator('#tabs button[aria-label="More tabs"]').is_visible()
+    ask(page, MACAO_Q, 1)
+    shot(page, "mobile.png")
+    page.get_by_role("tab", name="Facts").click()
+    page.locator("#facts-message").get_by_text("facts", exact=False).wait_for()
+    widths = page.locator("#facts-table th").evaluate_all("ths => ths.map(th => th.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 60, widths  # not one letter per line
+    context.close()
+
+
+def test_a_citation_marker_opens_the_bulletin_at_the_quoted_span(page: Any, assistant: Assistant) -> None:
+    ask(page, MACAO_Q, 1)
+    expected = assistant.ask(MACAO_Q).to_json()["citations"][0]
+    full = page.locator("#cite-1 details.cite-full")
+    assert full.get_attribute("open") is None  # folded until asked for
+    page.locator("#ask-chat [data-testid=bot] sup.cite").first.click()
+    hit = page.locator("#cite-1-hit")
+    sync_api.expect(hit).to_be_in_viewport()
+    assert full.get_attribute("open") is not None
+    assert hit.inner_text() == expected["quote"]
+    whole = page.locator("#cite-1 .cite-bulletin").inner_text()
+    doc = assistant.bulletin(expected["source"])
+    assert doc is not None and whole.strip() == doc.text.strip()  # the whole bulletin, not only the paragraph
+    shot(page, "ask-citation.png")
+    # the card's title line toggles it too
+    page.locator("#cite-1 summary").click()
+    assert full.get_attribute("open") is None
+    page.locator("#cite-1 summary").click()
+    sync_api.expect(hit).to_be_in_viewport()
+
+
+def test_a_pdf_upload_is_rejected_once_with_the_reason(page: Any, tmp_path: Path) -> None:
+    unlock(page)
+    path = tmp_path / "notes.pdf"
+    path.write_bytes(b"%PDF-1.4 not a bulletin")
+    report = upload(page, path)
+    assert "rejected" in report and "notes.pdf" in report and report.count("notes.pdf") == 1, report
+    page.wait_for_timeout(500)
+    assert page.locator(".toast-body, [data-testid=toast-body]").count() == 0  # no second message as a toast
+    assert not page.locator("#upload-files").get_by_text("Error", exact=True).is_visible()

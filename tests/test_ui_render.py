@@ -167,3 +167,43 @@ def test_eval_html_lists_failures() -> None:
     out = render.failures_html([{"id": "q1", "question": "<q>", "passed": False, "reasons": ["no citation"]},
                                 {"id": "q2", "question": "ok", "passed": True}])
     assert "q1" in out and "q2" not in out and "&lt;q&gt;" in out
+
+
+def test_not_found_bubble_keeps_the_reason_and_lists_the_closest() -> None:
+    reason = "The bulletins do not give the date from which it takes effect <b>. The report is dated February 14 [1]."
+    result = {"status": "not_found", "question": "When?", "checks": [],
+              "answer": reason + render.CLOSEST_LEAD + "China–Serbia AEO (February 14, a.txt).",
+              "citations": [{"n": 1, "source": "a.txt", "title": "China–Serbia AEO", "date": None,
+                             "quote": "February 14", "start": 0, "end": 11}],
+              "closest": [{"source": "a.txt", "title": "China–Serbia AEO", "date": "February 14"}]}
+    bubble = render.answer_bubble(result)
+    assert "Not found in the bulletins" in bubble and "do not give the date" in bubble
+    assert "&lt;b&gt;" in bubble and '<sup class="cite" data-cite="1">[1]</sup>' in bubble
+    assert '<ul class="closest"><li><strong>China–Serbia AEO</strong> · February 14 · <code>a.txt</code>' in bubble
+    assert bubble.count("China–Serbia AEO") == 1  # the appended sentence is replaced by the list, not repeated
+    panel = render.sources_html(result, {"a.txt": "February 14 China and Serbia signed."})
+    assert "do not give the date" in panel and 'id="cite-1"' in panel and "<mark>February 14</mark>" in panel
+    bare = render.answer_bubble({"status": "not_found", "answer": "", "closest": []})
+    assert "do not answer this question" in bare and "No indexed bulletin is close" in bare
+
+
+def test_fact_table_shows_dates_in_words_and_short_sentences() -> None:
+    assert render.readable_date("--02-07") == "7 February (year not given)"
+    assert render.readable_date("2024-05-03") == "3 May 2024"
+    assert render.readable_date("2022-03") == "March 2022"
+    assert render.readable_date("2022") == "2022" and render.readable_date(35) == 35
+    long = "word " * 60
+    rows = render.fact_display_rows([{"value": "--02-14", "unit": "date", "kind": "date", "subject": long,
+                                      "as_of": "--02-14", "partners": ["Serbia"], "source": "s.txt",
+                                      "quote": long, "start": 0, "end": 11}])
+    shown = dict(zip(render.FACT_HEADERS, rows[0], strict=True))
+    assert shown["value"] == shown["as_of"] == "14 February (year not given)"
+    assert shown["quote"].endswith("…") and len(shown["quote"]) <= render.SHORT_CELL + 1
+    assert shown["span"] == "s.txt:0-11" and len(render.FACT_LABELS) == len(render.FACT_HEADERS)
+
+
+def test_arrangement_columns_read_as_words() -> None:
+    labels, rows = render.record_display(["partner", "in_force", "extra_key"],
+                                         [["Macao", "--02-07 [m.txt:28-40]", "x " * 100]])
+    assert labels == ["Partner", "In force from", "Extra key"]
+    assert rows[0][1] == "7 February (year not given) [m.txt:28-40]" and rows[0][2].endswith("…")

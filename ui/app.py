@@ -7,6 +7,8 @@ JSON to ``ui.render``, which escapes all bulletin and answer text before it beco
 from __future__ import annotations
 
 import hmac
+import logging
+import os
 import re
 import tempfile
 import time
@@ -19,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
+from assistant.service import MAX_QUESTION_CHARS
 from ui import render
+from ui.net import PortError, check_port
 
 if TYPE_CHECKING:
     from assistant import Assistant, Conversation
@@ -30,9 +34,16 @@ EXAMPLES = [
     "When did China and Serbia sign their AEO mutual recognition agreement?",
     "How many Belt and Road partners have mutual recognition with China?",
 ]
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm"]
+# Fixed pixel widths: percentages of a phone-wide table left one letter per line; now the table scrolls sideways.
+FACT_WIDTHS: list[str | int] = ["110px", "70px", "80px", "240px", "110px", "110px", "190px", "140px", "320px"]
+# Preferred columns first; records may carry more keys (each then gets 200px, never a leftover sliver that wraps
+# its heading one letter per line).
+ARRANGEMENT_WIDTHS: list[str | int] = [*["90px", "150px", "150px", "170px", "170px", "200px", "280px", "140px",
+                                         "190px", "200px", "280px"], *["200px"] * 12]
 STREAM_DELAY_S = 0.04  # pause between streamed pieces so the browser paints them one by one
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LOG = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,6 +83,15 @@ def parse_day(value: str | None, label: str) -> date | None:
         raise ValueError(f"{label} is not a real date: {value!r}") from None
 
 
+def clean_text(value: object) -> str:
+    """Text from the browser or an API client made encodable: lone surrogates become U+FFFD.
+
+    A string such as ``"\\ud800"`` is valid JSON but not UTF-8; passed on, it fails deep in the
+    search or when the reply is encoded, so the user would get a traceback instead of an answer.
+    """
+    return _SURROGATE.sub("\ufffd", "" if value is None else str(value))
+
+
 def _eval_api() -> dict[str, Any] | None:
     """The evaluation harness functions the Evaluate tab needs, or None when the package is not usable."""
     try:
@@ -106,22 +126,39 @@ class App:
         return texts
 
     def ask(self, question: str, session: ChatSession | None) -> Iterator[tuple[Any, ...]]:
-        """Stream an answer piece by piece, then show its sources and checked figures."""
+        """Stream an answer piece by piece, then show its sources and checked figures.
+
+        A question the service refuses (empty, too long) is answered in the chat with the reason, and the
+        text stays in the box to be edited; nothing is ever left on "Searching the bulletins…".
+        """
         from assistant import EmptyIndexError
 
         session = session or ChatSession(self.a.conversation())
-        question = " ".join((question or "").split())
+        question = " ".join(clean_text(question).split())
         if not question:
-            yield "", list(session.messages), session, gr.skip(), gr.skip()
+            note = {"role": "assistant", "content": render.message("Type a question first.", elem="span")}
+            yield gr.skip(), session.messages + [note], session, gr.skip(), gr.skip()
+            return
+        if len(question) > MAX_QUESTION_CHARS:
+            note = {"role": "assistant", "content": render.message(
+                f"This question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+                "Shorten it and ask again.", elem="span")}
+            yield gr.skip(), session.messages + [note], session, gr.skip(), gr.skip()
             return
         session.messages.append({"role": "user", "content": render.esc(question)})
         pending = '<span class="notice">Searching the bulletins…</span>'
         yield "", session.messages + [{"role": "assistant", "content": pending}], session, gr.skip(), gr.skip()
         try:
             result = session.conversation.ask(question).to_json()
-        except EmptyIndexError as exc:
+        except (EmptyIndexError, ValueError) as exc:
             session.messages.append({"role": "assistant", "content": render.message(str(exc), elem="span")})
             yield "", list(session.messages), session, render.message(str(exc)), None
+            return
+        except Exception as exc:  # noqa: BLE001 - the chat must end with a message, never a stuck spinner
+            LOG.exception("ask failed for %r", question)
+            text = f"Sorry, the question could not be answered ({type(exc).__name__}). Please try again."
+            session.messages.append({"role": "assistant", "content": render.message(text, elem="span")})
+            yield "", list(session.messages), session, render.message(text), None
             return
         session.last = result
         pieces = render.answer_pieces(result["answer"]) if result["status"] == "answered" else [""]
@@ -147,7 +184,8 @@ class App:
         from assistant import EmptyIndexError
 
         nothing = gr.update(choices=[], value=None)
-        query = " ".join((query or "").split())
+        query = " ".join(clean_text(query).split())
+        partner, since, until = clean_text(partner), clean_text(since), clean_text(until)
         if not query:
             return render.message("Type something to search for."), "", nothing, ""
         try:
@@ -165,6 +203,13 @@ class App:
         note = f"{n} passage{'s' if n != 1 else ''} in {groups} bulletin{'s' if groups != 1 else ''}"
         if canonical:
             note += f" naming {canonical}"
+        if since_d or until_d:
+            from assistant.service import bulletins_without_year
+
+            undated = len(bulletins_without_year(self.a, canonical))
+            if undated:
+                note += (f"; {undated} bulletin{'s' if undated != 1 else ''} without a known year "
+                         f"{'are' if undated != 1 else 'is'} not shown (a date range cannot include them)")
         return (render.message(note, ok=True), render.search_html(result), gr.update(choices=choices, value=first),
                 self.open_hit(first))
 
@@ -186,35 +231,41 @@ class App:
 
     def facts(self, partner: str | None, subject: str | None) -> tuple[Any, ...]:
         """The fact table and arrangement records for a partner/subject, with CSV downloads."""
-        empty_f = pd.DataFrame([], columns=render.FACT_HEADERS)
-        empty_a = pd.DataFrame([], columns=render.ARRANGEMENT_PREFERRED)
+        empty_f = pd.DataFrame([], columns=render.FACT_LABELS)
+        empty_a = pd.DataFrame([], columns=[render.column_label(h) for h in render.ARRANGEMENT_PREFERRED])
         facts_fn = getattr(self.a, "facts_json", None)
         arr_fn = getattr(self.a, "arrangements_json", None)
         if facts_fn is None and arr_fn is None:
             msg = render.message("The fact table is not available in this version of the assistant.")
             return msg, empty_f, empty_a, gr.update(value=None), gr.update(value=None)
         try:
-            canonical = _resolve_partner(partner)
+            canonical = _resolve_partner(clean_text(partner))
         except ValueError as exc:
             return render.message(str(exc)), empty_f, empty_a, gr.update(value=None), gr.update(value=None)
-        subject = (subject or "").strip() or None
+        subject = clean_text(subject).strip() or None
         facts = list(facts_fn(partner=canonical, subject=subject)) if facts_fn else []
         arrangements = list(arr_fn(partner=canonical)) if arr_fn else []
         f_rows = render.fact_rows(facts)
+        shown = render.fact_display_rows(facts)
         a_headers, a_rows = render.record_table(arrangements, render.ARRANGEMENT_PREFERRED)
         a_headers = a_headers or list(render.ARRANGEMENT_PREFERRED)
+        a_labels, a_shown = render.record_display(a_headers, a_rows)
         note = f"{len(facts)} facts, {len(arrangements)} arrangement records"
-        return (render.message(note, ok=True), pd.DataFrame(f_rows, columns=render.FACT_HEADERS),
-                pd.DataFrame(a_rows, columns=a_headers),
+        return (render.message(note, ok=True), pd.DataFrame(shown, columns=render.FACT_LABELS),
+                pd.DataFrame(a_shown, columns=a_labels),
                 self._csv("facts", render.FACT_HEADERS, f_rows), self._csv("arrangements", a_headers, a_rows))
 
     def check(self, text: str) -> str:
         """Each figure of a pasted draft with its verdict against the fact table."""
         if getattr(self.a, "check", None) is None:
             return render.message("Checking drafts is not available in this version of the assistant.")
-        if not (text or "").strip():
+        text = clean_text(text)
+        if not text.strip():
             return render.message("Paste a draft to check.")
-        return render.check_html(self._check_json(text))
+        try:
+            return render.check_html(self._check_json(text))
+        except ValueError as exc:  # e.g. a draft over the checker's size limit
+            return render.message(str(exc))
 
     def _check_json(self, text: str) -> dict[str, Any]:
         """``Assistant.check`` as JSON, whether it returns a result object or a dict already."""
@@ -299,9 +350,12 @@ class App:
     # -- layout -----------------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
         with gr.Blocks(title="Customs arrangements assistant") as demo:
-            gr.HTML("<h2 style='margin:0'>Customs arrangements assistant</h2>"
-                    "<p class='notice'>Answers from the indexed AEO mutual recognition bulletins, every sentence "
-                    "cited, every figure checked against the fact table.</p>")
+            with gr.Row(elem_id="app-header", equal_height=False):
+                gr.HTML("<h2 style='margin:0'>Customs arrangements assistant</h2>"
+                        "<p class='notice'>Answers from the indexed AEO mutual recognition bulletins, every sentence "
+                        "cited, every figure checked against the fact table.</p>", elem_id="app-title", scale=8)
+                theme = gr.Button("◐ Light / dark", size="sm", elem_id="theme-toggle", scale=1, min_width=120)
+            theme.click(None, js=THEME_TOGGLE_JS)
             with gr.Tabs(elem_id="tabs"):
                 with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
                     self._ask_tab()
@@ -320,11 +374,13 @@ class App:
         session = gr.State(None)
         with gr.Row():
             with gr.Column(scale=3):
-                chat = gr.Chatbot(elem_id="ask-chat", label="Conversation", height=460, render_markdown=False,
+                chat = gr.Chatbot(elem_id="ask-chat", label="Conversation", show_label=False, height=460,
+                                  render_markdown=False,
                                   feedback_options=None, placeholder="Ask about customs arrangements: "
                                   "answers quote the bulletins, with numbered sources.")
                 with gr.Row():
-                    box = gr.Textbox(elem_id="ask-question", show_label=False, scale=5, autofocus=True,
+                    box = gr.Textbox(elem_id="ask-question", label="Your question", show_label=False, scale=5,
+                                     autofocus=True, max_length=None,
                                      placeholder="e.g. When did China and Serbia sign their AEO arrangement?")
                     send = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=1)
                 gr.Examples(EXAMPLES, inputs=[box], label="Try one of these", elem_id="ask-examples")
@@ -341,7 +397,8 @@ class App:
     def _search_tab(self) -> None:
         with gr.Row():
             query = gr.Textbox(label="Search the bulletins", elem_id="search-query", scale=4)
-            partner = gr.Dropdown(_partner_choices(), value="", label="Partner", elem_id="search-partner", scale=2)
+            partner = gr.Dropdown(_partner_choices(), value="", label="Partner", elem_id="search-partner", scale=2,
+                                  allow_custom_value=True)  # aliases and misspellings (Macau, UAE) resolve like the CLI
             since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="search-since", scale=1)
             until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="search-until", scale=1)
         go = gr.Button("Search", variant="primary", elem_id="search-button")
@@ -362,16 +419,18 @@ class App:
 
     def _facts_tab(self, demo: gr.Blocks) -> None:
         with gr.Row():
-            partner = gr.Dropdown(_partner_choices(), value="", label="Partner", elem_id="facts-partner")
+            partner = gr.Dropdown(_partner_choices(), value="", label="Partner", elem_id="facts-partner",
+                                  allow_custom_value=True)
             subject = gr.Textbox(label="Subject", placeholder="e.g. trade value", elem_id="facts-subject")
             show = gr.Button("Show", variant="primary", elem_id="facts-button")
         note = gr.HTML(elem_id="facts-message")
         gr.Markdown("#### Fact table")
-        facts = gr.Dataframe(headers=render.FACT_HEADERS, interactive=False, wrap=True, elem_id="facts-table",
-                             column_widths=["9%", "6%", "7%", "22%", "7%", "7%", "12%", "12%", "18%"], max_height=420)
+        facts = gr.Dataframe(headers=render.FACT_LABELS, interactive=False, wrap=True, elem_id="facts-table",
+                             column_widths=FACT_WIDTHS, max_height=420)
         facts_csv = gr.DownloadButton("Download facts CSV", elem_id="facts-download", size="sm")
         gr.Markdown("#### Arrangement records")
-        arrs = gr.Dataframe(headers=render.ARRANGEMENT_PREFERRED, interactive=False, wrap=True,
+        arrs = gr.Dataframe(headers=[render.column_label(h) for h in render.ARRANGEMENT_PREFERRED], interactive=False,
+                            wrap=True, column_widths=ARRANGEMENT_WIDTHS,
                             elem_id="arrangements-table", max_height=420)
         arrs_csv = gr.DownloadButton("Download arrangements CSV", elem_id="arrangements-download", size="sm")
         gr.Markdown("#### Check a draft")
@@ -391,7 +450,9 @@ class App:
             go = gr.Button("Unlock", elem_id="admin-unlock")
         note = gr.HTML(elem_id="admin-message")
         with gr.Column(visible=self.password is None, elem_id="admin-panel") as panel:
-            files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, type="filepath",
+            # No file_types filter: Gradio's own check showed a toast *and* an "Error" badge for one .pdf and left
+            # the box stuck; the server rejects it once, with the reason, in the upload report (as `ingest` does).
+            files = gr.File(file_count="multiple", type="filepath",
                             label=f"Upload bulletins (.txt, .md, .html; at most {self.a.settings.max_file_bytes:,} bytes)",
                             elem_id="upload-files")
             ingest = gr.Button("Ingest", variant="primary", elem_id="upload-button")
@@ -424,12 +485,69 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return App(assistant).build()
 
 
+# Light unless the reader chose dark: Gradio would otherwise follow the OS setting on its own. The choice is
+# remembered in localStorage and passed to Gradio as its ``__theme`` URL parameter before the page mounts.
+THEME_KEY = "customs-assistant-theme"
+THEME_HEAD = f"""<script>
+(() => {{
+  const url = new URL(window.location.href);
+  let choice = url.searchParams.get("__theme");
+  if (choice !== "dark" && choice !== "light") {{
+    try {{ choice = window.localStorage.getItem("{THEME_KEY}"); }} catch (e) {{}}
+    choice = choice === "dark" ? "dark" : "light";
+    url.searchParams.set("__theme", choice);
+    window.history.replaceState(window.history.state, "", url);
+  }}
+  // Gradio may already have applied the OS setting when this runs, and re-applies it when the OS changes.
+  const apply = () => document.body && document.body.classList.toggle("dark", choice === "dark");
+  apply();
+  window.addEventListener("DOMContentLoaded", apply);
+  window.addEventListener("load", apply);
+  window.matchMedia?.("(prefers-color-scheme: dark)")?.addEventListener("change", () => setTimeout(apply, 0));
+  window.__caTheme = (value) => {{ choice = value; apply(); }};
+}})();
+{render.CITE_JS}
+</script>"""
+THEME_TOGGLE_JS = f"""() => {{
+  const dark = !document.body.classList.contains("dark");
+  if (window.__caTheme) window.__caTheme(dark ? "dark" : "light"); else document.body.classList.toggle("dark", dark);
+  try {{ window.localStorage.setItem("{THEME_KEY}", dark ? "dark" : "light"); }} catch (e) {{}}
+  const url = new URL(window.location.href);
+  url.searchParams.set("__theme", dark ? "dark" : "light");
+  window.history.replaceState(window.history.state, "", url);
+}}"""
+
+
 def launch_options(assistant: Assistant) -> dict[str, Any]:
-    """Options ``Blocks.launch`` needs in Gradio 6 (CSS moved there) plus the upload size cap."""
-    return {"css": render.CSS, "max_file_size": assistant.settings.max_file_bytes, "footer_links": ["api"]}
+    """Options ``Blocks.launch`` needs in Gradio 6 (CSS and head moved there) plus the upload size cap.
+
+    ``share=False`` and ``_frontend=False``: never fall back to a public share link, and skip Gradio's
+    start-up self-request (a 3-second HEAD of the page that fails on a loaded machine and then stops the
+    server right after "Running on local URL").
+    """
+    return {"css": render.CSS, "head": THEME_HEAD, "max_file_size": assistant.settings.max_file_bytes,
+            "footer_links": ["api"], "share": False, "_frontend": False}
+
+
+def _no_proxy_for(host: str) -> None:
+    """Keep Gradio's requests to its own server off any HTTP proxy set in the environment.
+
+    At start-up Gradio fetches its own ``startup-events`` URL with httpx, which honours HTTP(S)_PROXY;
+    through a proxy that request fails and the server stops right after "Running on local URL".
+    """
+    local = ["127.0.0.1", "localhost", "::1", host]
+    for name in ("NO_PROXY", "no_proxy"):
+        have = [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
+        os.environ[name] = ",".join(have + [h for h in local if h not in have])
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Start the web app and block until interrupted (``customs-assistant serve``)."""
+    check_port(host, port)
+    _no_proxy_for(host)
     demo = build_app(assistant)
-    demo.launch(server_name=host, server_port=port, **launch_options(assistant))
+    try:
+        demo.launch(server_name=host, server_port=port, **launch_options(assistant))
+    except OSError as exc:  # lost a race for the port after the check: Gradio's message would say GRADIO_SERVER_PORT
+        raise PortError(f"cannot listen on {host}:{port}; choose another with --port ({exc.strerror or 'in use'})") \
+            from None

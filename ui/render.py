@@ -22,40 +22,85 @@ VERDICTS: dict[str, tuple[str, str, str]] = {
     "unsupported": ("unsupported", "unverified", "?"),
 }
 
+# Colours are custom properties with a light set and a ``.dark`` set (Gradio puts ``dark`` on <body>), so every
+# card, date, file name and passage is readable in both themes; nothing below uses a fixed text colour.
 CSS = """
-.cite-card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 10px 0;background:#fff}
-.cite-head{font-size:0.9em;color:#444;margin-bottom:4px}
-.cite-n{font-weight:700;color:#0b5cad;margin-right:4px}
-.cite-context{margin:4px 0 0 0;padding:6px 10px;border-left:3px solid #0b5cad;background:#f6f8fa;
-  white-space:pre-wrap;font-size:0.92em;color:#222}
-mark{background:#ffe58a;color:#000;padding:0 1px;border-radius:2px}
+:root{--ca-bg:#ffffff;--ca-bg-soft:#f6f8fa;--ca-text:#1f2328;--ca-muted:#57606a;--ca-border:#d0d7de;
+  --ca-accent:#0b5cad;--ca-mark-bg:#ffe58a;--ca-mark-text:#1f2328;--ca-ok:#11602a;--ca-err:#9b1c13;
+  --ca-nf-bg:#fffbea;--ca-nf-border:#d4a000;--ca-code-bg:#eff1f3;
+  --ca-sup-bg:#d3f5dc;--ca-sup:#11602a;--ca-con-bg:#ffd7d5;--ca-con:#9b1c13;--ca-sta-bg:#fff0c2;--ca-sta:#7a5300;
+  --ca-uns-bg:#e8e8e8;--ca-uns:#444444;--ca-line-sup:#1f9d45;--ca-line-con:#d1242f;--ca-line-sta:#d4a000;
+  --ca-line-uns:#8c959f}
+.dark{--ca-bg:#161b22;--ca-bg-soft:#0d1117;--ca-text:#e6edf3;--ca-muted:#a8b3bf;--ca-border:#3d444d;
+  --ca-accent:#79b8ff;--ca-mark-bg:#f2cc60;--ca-mark-text:#111111;--ca-ok:#7ee2a0;--ca-err:#ff9b94;
+  --ca-nf-bg:#2b2411;--ca-nf-border:#bb8009;--ca-code-bg:#262c36;
+  --ca-sup-bg:#12391f;--ca-sup:#8fe9ad;--ca-con-bg:#4a1714;--ca-con:#ffb4ad;--ca-sta-bg:#3d2e05;--ca-sta:#f6d37a;
+  --ca-uns-bg:#30363d;--ca-uns:#d0d7de;--ca-line-sup:#3fb950;--ca-line-con:#f85149;--ca-line-sta:#d29922;
+  --ca-line-uns:#8b949e}
+.cite-card,.search-group,.bulletin-view,.not-found,.fact-row,.metrics,.claims,.closest,.not-found-bubble{
+  color:var(--ca-text)}
+.cite-card code,.search-group code,.not-found code,.not-found-bubble code,.bulletin-meta code,#bulletin-meta code{
+  background:var(--ca-code-bg);color:var(--ca-text);padding:0 3px;border-radius:3px;word-break:break-all}
+.cite-card{border:1px solid var(--ca-border);border-radius:8px;padding:8px 10px;margin:0 0 10px 0;background:var(--ca-bg)}
+.cite-head{font-size:0.9em;color:var(--ca-muted);margin-bottom:4px}
+.cite-head strong,.cite-title{color:var(--ca-text)}
+.cite-date{color:var(--ca-muted)}
+.cite-n{font-weight:700;color:var(--ca-accent);margin-right:4px}
+.cite-full>summary{cursor:pointer;list-style:none}
+.cite-full>summary::-webkit-details-marker{display:none}
+.cite-open{color:var(--ca-accent);text-decoration:underline}
+.cite-full[open] .cite-open{display:none}
+.cite-full[open]+.cite-context{display:none}
+.cite-bulletin{max-height:320px;margin:6px 0}
+.cite-card.cite-focus{outline:2px solid var(--ca-accent)}
+sup.cite{cursor:pointer}
+.cite-context{margin:4px 0 0 0;padding:6px 10px;border-left:3px solid var(--ca-accent);background:var(--ca-bg-soft);
+  white-space:pre-wrap;font-size:0.92em;color:var(--ca-text)}
+mark{background:var(--ca-mark-bg);color:var(--ca-mark-text);padding:0 1px;border-radius:2px}
 .badge{display:inline-block;font-size:0.78em;font-weight:600;padding:1px 6px;border-radius:10px;margin:0 2px;
   white-space:nowrap}
-.badge.v-supported{background:#d3f5dc;color:#11602a}
-.badge.v-contradicted{background:#ffd7d5;color:#9b1c13}
-.badge.v-stale{background:#fff0c2;color:#7a5300}
-.badge.v-unsupported{background:#e8e8e8;color:#444}
-.fig{border-bottom:2px solid #999;cursor:help;white-space:nowrap}
+.badge.v-supported{background:var(--ca-sup-bg);color:var(--ca-sup)}
+.badge.v-contradicted{background:var(--ca-con-bg);color:var(--ca-con)}
+.badge.v-stale{background:var(--ca-sta-bg);color:var(--ca-sta)}
+.badge.v-unsupported{background:var(--ca-uns-bg);color:var(--ca-uns)}
+.fig{border-bottom:2px solid var(--ca-line-uns);cursor:help;white-space:nowrap}
 .fig-mark{font-size:0.8em;font-weight:700}
-.fig.v-supported{border-color:#1f9d45}
-.fig.v-contradicted{border-color:#d1242f}
-.fig.v-stale{border-color:#d4a000}
+.fig.v-supported{border-color:var(--ca-line-sup)}
+.fig.v-contradicted{border-color:var(--ca-line-con)}
+.fig.v-stale{border-color:var(--ca-line-sta)}
 .claims{list-style:none;padding-left:0;margin:6px 0}
 .claims li{margin:4px 0}
 .fact-row{font-size:0.88em;border-collapse:collapse;margin:4px 0}
-.fact-row td,.fact-row th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
-.not-found{border:1px solid #d4a000;background:#fffbea;border-radius:8px;padding:10px 12px}
-.notice{color:#555;font-style:italic}
-.error-msg{color:#9b1c13;font-weight:600}
-.ok-msg{color:#11602a;font-weight:600}
-.search-group{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:0 0 10px 0}
-.search-hit{margin:6px 0;padding:4px 8px;background:#f6f8fa;white-space:pre-wrap;font-size:0.92em}
-.search-score{color:#777;font-size:0.8em}
-.bulletin-view{white-space:pre-wrap;max-height:520px;overflow-y:auto;border:1px solid #d0d7de;
-  border-radius:8px;padding:10px 12px;background:#fff;font-size:0.92em}
-.cite{color:#0b5cad;font-weight:600}
+.fact-row td,.fact-row th{border:1px solid var(--ca-border);padding:2px 6px;text-align:left;vertical-align:top}
+.not-found{border:1px solid var(--ca-nf-border);background:var(--ca-nf-bg);border-radius:8px;padding:10px 12px}
+.not-found h3{color:var(--ca-text);margin-top:0}
+.closest{margin:4px 0 0 0;padding-left:1.2em;font-size:0.92em}
+.closest strong{font-weight:600}
+.notice{color:var(--ca-muted);font-style:italic}
+.error-msg{color:var(--ca-err);font-weight:600}
+.ok-msg{color:var(--ca-ok);font-weight:600}
+.search-group{border:1px solid var(--ca-border);border-radius:8px;padding:8px 10px;margin:0 0 10px 0;
+  background:var(--ca-bg)}
+.search-hit{margin:6px 0;padding:4px 8px;background:var(--ca-bg-soft);color:var(--ca-text);white-space:pre-wrap;
+  font-size:0.92em}
+.search-score{color:var(--ca-muted);font-size:0.8em}
+.bulletin-view{white-space:pre-wrap;max-height:520px;overflow-y:auto;border:1px solid var(--ca-border);
+  border-radius:8px;padding:10px 12px;background:var(--ca-bg);font-size:0.92em}
+.cite{color:var(--ca-accent);font-weight:600}
+#theme-toggle{flex-grow:0;align-self:flex-start;max-width:160px}
+@media (max-width:640px){
+  /* Gradio hides tabs that do not fit behind "…"; on a phone show them all, wrapped onto a second line */
+  #tabs .tab-wrapper{flex-wrap:wrap;height:auto}
+  #tabs .overflow-menu>button[aria-label="More tabs"]{display:none}
+  #tabs .overflow-menu .overflow-dropdown,#tabs .overflow-menu .overflow-dropdown.hide{display:flex!important;
+    position:static;flex-direction:row;box-shadow:none;border:none;background:transparent;padding:0;min-width:0}
+  #tabs .overflow-menu .overflow-dropdown button{width:auto;padding:var(--size-1) var(--size-4)}
+  #app-header{flex-wrap:wrap}
+  #app-header>*{min-width:100%!important}
+  #theme-toggle{max-width:none}
+}
 .metrics{border-collapse:collapse}
-.metrics td,.metrics th{border:1px solid #ddd;padding:2px 8px;text-align:left}
+.metrics td,.metrics th{border:1px solid var(--ca-border);padding:2px 8px;text-align:left}
 """
 
 
@@ -218,39 +263,100 @@ def annotate(text: str, claims: Sequence[Mapping[str, Any]] = ()) -> str:
     return "".join(out)
 
 
+# How ``Assistant.ask`` appends the nearest bulletins to a not-found answer; the bubble lists them instead.
+CLOSEST_LEAD = " Closest announcements: "
+
+
 def answer_bubble(result: Mapping[str, Any], upto: int | None = None) -> str:
-    """The chat message for an answer, cut to its first ``upto`` pieces while streaming."""
+    """The chat message for an answer, cut to its first ``upto`` pieces while streaming.
+
+    A not-found answer keeps its reason (what the bulletins do not give, and any dated reference) and
+    lists the closest announcements, so the chat alone says why nothing was found.
+    """
+    claims = claims_of(result.get("checks"))
     if result.get("status") == "not_found":
         return ('<div class="not-found-bubble"><strong>Not found in the bulletins.</strong> '
-                + esc(_not_found_tail(result)) + "</div>")
+                + annotate(not_found_reason(result), claims) + closest_list(result.get("closest")) + "</div>")
     pieces = answer_pieces(str(result.get("answer") or ""))
     shown = " ".join(pieces if upto is None else pieces[:upto])
-    return annotate(shown, claims_of(result.get("checks")))
+    return annotate(shown, claims)
 
 
-def _not_found_tail(result: Mapping[str, Any]) -> str:
-    closest = result.get("closest") or []
-    if not closest:
-        return "No bulletin is close to this question."
-    return "See the closest announcements beside the chat."
+def not_found_reason(result: Mapping[str, Any]) -> str:
+    """The answer text of a not-found result without the appended closest-announcements sentence."""
+    answer = str(result.get("answer") or "").strip()
+    if result.get("closest") and CLOSEST_LEAD in answer:
+        answer = answer[: answer.rindex(CLOSEST_LEAD)].strip()
+    return answer or "The bulletins do not answer this question."
+
+
+def closest_list(closest: Iterable[Mapping[str, Any]] | None) -> str:
+    """The closest announcements as a list (title · date · file name), or a line saying there are none."""
+    items = "".join(
+        f'<li><strong>{esc(c.get("title"))}</strong> · {esc(date_label(c.get("date_text") or c.get("date")))} · '
+        f'<code>{esc(c.get("source"))}</code></li>' for c in closest or [])
+    if not items:
+        return '<p class="notice">No indexed bulletin is close to this question.</p>'
+    return f'<p class="closest-lead">The closest announcements are:</p><ul class="closest">{items}</ul>'
 
 
 def citations_html(result: Mapping[str, Any], texts: Mapping[str, str | None]) -> str:
-    """One card per citation: title, date, source, and the quote marked in its paragraph."""
+    """One card per citation: title, date, source, the quote marked in its paragraph, and the whole bulletin.
+
+    The bulletin sits folded under the card with the quote marked (``id="cite-N-hit"``); clicking the card's
+    title line or the answer's ``[N]`` opens it scrolled to that span (see ``CITE_JS``).
+    """
     cards = []
     for c in result.get("citations") or []:
-        context = quote_in_context(texts.get(c.get("source", "")), int(c.get("start") or 0),
-                                   int(c.get("end") or 0), c.get("quote"))
+        text = texts.get(c.get("source", ""))
+        start, end = int(c.get("start") or 0), int(c.get("end") or 0)
+        context = quote_in_context(text, start, end, c.get("quote"))
+        n = esc(c.get("n"))
+        span = locate(text, start, end, c.get("quote")) if text else None
+        full = (f'<details class="cite-full"><summary class="cite-head">'
+                f'<span class="cite-n">[{n}]</span><strong class="cite-title">{esc(c.get("title"))}</strong> · '
+                f'<span class="cite-date">{esc(date_label(c.get("date_text") or c.get("date")))}</span> · '
+                f'<code class="cite-source">{esc(c.get("source"))}</code> '
+                f'<span class="search-score">chars {esc(c.get("start"))}–{esc(c.get("end"))} · '
+                f'<span class="cite-open">open the bulletin here</span></span></summary>'
+                f'<div class="bulletin-view cite-bulletin">{mark_spans(text, [span], first_id=f"cite-{n}-hit")}</div>'
+                f"</details>") if text is not None and span else (
+                f'<div class="cite-head"><span class="cite-n">[{n}]</span>'
+                f'<strong class="cite-title">{esc(c.get("title"))}</strong> · '
+                f'<span class="cite-date">{esc(date_label(c.get("date_text") or c.get("date")))}</span> · '
+                f'<code class="cite-source">{esc(c.get("source"))}</code></div>')
         cards.append(
-            f'<div class="cite-card" id="cite-{esc(c.get("n"))}" data-source="{esc(c.get("source"))}">'
-            f'<div class="cite-head"><span class="cite-n">[{esc(c.get("n"))}]</span>'
-            f'<strong class="cite-title">{esc(c.get("title"))}</strong> · '
-            f'<span class="cite-date">{esc(date_label(c.get("date_text") or c.get("date")))}</span> · '
-            f'<code class="cite-source">{esc(c.get("source"))}</code> '
-            f'<span class="search-score">chars {esc(c.get("start"))}–{esc(c.get("end"))}</span></div>'
+            f'<div class="cite-card" id="cite-{n}" data-source="{esc(c.get("source"))}">{full}'
             f'<blockquote class="cite-context">{context}</blockquote></div>'
         )
     return "".join(cards)
+
+
+# Clicking a citation marker anywhere opens its card's bulletin and scrolls the marked quote into view; opening
+# a card's bulletin by its title line does the same. Delegated from the document, so streamed chat HTML needs no
+# handlers of its own.
+CITE_JS = r"""
+document.addEventListener("click", (event) => {
+  const sup = event.target.closest && event.target.closest("sup.cite");
+  if (!sup) return;
+  // the chat's HTML sanitiser drops data- attributes, so the number is read from the "[N]" text
+  const n = sup.dataset.cite || (sup.textContent.match(/\d+/) || [])[0];
+  const card = n && document.getElementById("cite-" + n);
+  const full = card && card.querySelector("details.cite-full");
+  if (!full) return;
+  full.open = true;
+  card.classList.add("cite-focus");
+  setTimeout(() => card.classList.remove("cite-focus"), 1600);
+  const hit = full.querySelector("mark[id]");
+  (hit || card).scrollIntoView({block: "center", behavior: "smooth"});
+});
+document.addEventListener("toggle", (event) => {
+  const full = event.target;
+  if (!(full instanceof HTMLDetailsElement) || !full.classList.contains("cite-full") || !full.open) return;
+  const hit = full.querySelector("mark[id]");
+  if (hit) hit.scrollIntoView({block: "center"});
+}, true);
+"""
 
 
 def fact_table(fact: Mapping[str, Any] | None) -> str:
@@ -281,16 +387,14 @@ def claims_html(claims: Sequence[Mapping[str, Any]]) -> str:
     return f'<ul class="claims">{"".join(items)}</ul>'
 
 
-def not_found_html(result: Mapping[str, Any]) -> str:
-    """The clear "not in the bulletins" state, with the closest announcements to look at instead."""
-    closest = result.get("closest") or []
-    items = "".join(
-        f'<li><strong>{esc(c.get("title"))}</strong> · {esc(date_label(c.get("date_text") or c.get("date")))} · '
-        f'<code>{esc(c.get("source"))}</code></li>' for c in closest)
-    listing = (f"<p>The closest announcements are:</p><ul class=\"closest\">{items}</ul>" if items
-               else "<p>No indexed bulletin is close to this question.</p>")
+def not_found_html(result: Mapping[str, Any], texts: Mapping[str, str | None] | None = None) -> str:
+    """The clear "not in the bulletins" state: the reason, any dated reference cited, the closest announcements."""
+    cited = citations_html(result, texts or {})
+    cited = f'<h4>Cited for reference</h4><div id="answer-sources">{cited}</div>' if cited else ""
     return (f'<div class="not-found" id="not-found"><h3>Not found in the bulletins</h3>'
-            f"<p>None of the indexed bulletins answers “{esc(result.get('question'))}”.</p>{listing}</div>")
+            f"<p>None of the indexed bulletins answers “{esc(result.get('question'))}”.</p>"
+            f'<p class="not-found-reason">{annotate(not_found_reason(result))}</p>'
+            f"{closest_list(result.get('closest'))}</div>{cited}")
 
 
 def sources_html(result: Mapping[str, Any] | None, texts: Mapping[str, str | None], turn: int = 0) -> str:
@@ -301,7 +405,7 @@ def sources_html(result: Mapping[str, Any] | None, texts: Mapping[str, str | Non
     if not result:
         return '<p class="notice">Sources of the latest answer appear here.</p>'
     if result.get("status") == "not_found":
-        body = not_found_html(result)
+        body = not_found_html(result, texts)
     else:
         claims = claims_of(result.get("checks"))
         checks = (f'<h4>Figures checked</h4><div id="answer-checks">{claims_html(claims)}</div>' if claims else "")
@@ -425,6 +529,45 @@ def _span(row: Mapping[str, Any]) -> str:
     return f"{row.get('source')}:{row.get('start')}-{row.get('end')}"
 
 
+# What the on-screen fact table calls each FACT_HEADERS column (the CSV keeps the stable keys).
+FACT_LABELS = ["Figure", "Unit", "Kind", "About", "As of", "Partners", "Bulletin", "Where (chars)", "Sentence"]
+SHORT_CELL = 90  # characters of a subject or sentence shown in a row; the CSV download has the full text
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+_PARTIAL_DATE = re.compile(r"^(\d{4}|-)-(\d{2})(?:-(\d{2}))?$")
+
+
+def readable_date(value: object) -> object:
+    """ISO-like dates as words: ``--02-07`` → "7 February (year not given)", ``2024-05-03`` → "3 May 2024"."""
+    m = _PARTIAL_DATE.match(str(value)) if isinstance(value, str) else None
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return value
+    month = _MONTHS[int(m.group(2)) - 1]
+    day = f"{int(m.group(3))} " if m.group(3) else ""
+    return f"{day}{month} {m.group(1)}" if m.group(1) != "-" else f"{day}{month} (year not given)"
+
+
+def fact_display_rows(facts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    """Fact rows for the screen: dates in words, long subjects and sentences cut at a word with "…"."""
+    rows = []
+    for row in fact_rows(facts):
+        shown = dict(zip(FACT_HEADERS, row, strict=True))
+        for key in ("value", "as_of"):
+            shown[key] = readable_date(shown[key])
+        for key in ("subject", "quote"):
+            shown[key] = _short_words(shown[key], SHORT_CELL)
+        rows.append([shown[h] for h in FACT_HEADERS])
+    return rows
+
+
+def _short_words(text: object, n: int) -> str:
+    s = "" if text is None else " ".join(str(text).split())
+    if len(s) <= n:
+        return s
+    cut = s.rfind(" ", 0, n)
+    return s[: cut if cut > n // 2 else n].rstrip(",;:") + "…"
+
+
 def fact_rows(facts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
     """Fact table rows with the source span each figure was read from."""
     return [[_cell(f.get(h)) if h != "span" else _span(f) for h in FACT_HEADERS] for f in facts]
@@ -442,6 +585,30 @@ def record_table(records: Sequence[Mapping[str, Any]], preferred: Sequence[str])
     headers += [k for k in keys if k not in headers and k not in ("start", "end")]
     rows = [[_span(r) if h == "span" else _cell(r.get(h)) for h in headers] for r in records]
     return headers, rows
+
+
+ARRANGEMENT_LABELS = {"partner": "Partner", "signed": "Signed", "in_force": "In force from", "announced": "Announced",
+                      "published": "Published", "administrations": "Customs administrations", "measures": "Measures",
+                      "identifiers": "Identifiers", "sources": "Bulletins", "span": "Where (chars)", "quote": "Sentence"}
+_DATE_TOKEN = re.compile(r"(?<![\w-])(?:--\d{2}-\d{2}|\d{4}-\d{2}-\d{2})(?![\w-])")
+
+
+def column_label(key: str) -> str:
+    """A record key as a column heading people read ("in_force" → "In force from")."""
+    return ARRANGEMENT_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def record_display(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Arrangement rows for the screen: readable headings, dates in words, long cells cut with "…"."""
+    shown = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            if isinstance(cell, str):
+                cell = _short_words(_DATE_TOKEN.sub(lambda m: str(readable_date(m.group())), cell), SHORT_CELL)
+            cells.append(cell)
+        shown.append(cells)
+    return [column_label(h) for h in headers], shown
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
