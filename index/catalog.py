@@ -46,7 +46,22 @@ CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     chunk_id UNINDEXED, source UNINDEXED, text, tokenize = 'porter unicode61'
 );
+CREATE TABLE IF NOT EXISTS catalog_meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
 """
+# Version 1: chunks_fts rows share the rowid of their chunks row, so a bulletin's keyword rows are
+# deleted through the chunks_source index instead of a scan of the whole FTS table.
+_LAYOUT = 1
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A file's size and modification time when it was read: equal stamps mean the file need not be read."""
+
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -96,33 +111,57 @@ class Catalog:
         self._migrate()
 
     def _migrate(self) -> None:
-        """Add columns that newer versions keep, so an existing data folder keeps working."""
+        """Add columns and indexes that newer versions keep, so an existing data folder keeps working."""
         have = {r[1] for r in self.conn.execute("PRAGMA table_info(documents)")}
         for column in ("date_start", "date_end"):
             if column not in have:
                 self.conn.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER NOT NULL DEFAULT -1")
+        for column in ("file_size", "file_mtime_ns"):  # NULL: not read from disk (an upload) or not yet stamped
+            if column not in have:
+                self.conn.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS documents_doc_id ON documents(doc_id)")
+        if self.conn.execute("SELECT 1 FROM catalog_meta WHERE key = 'generation'").fetchone() is None:
+            self.conn.execute("INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('generation', 0)")
+        layout = self.conn.execute("SELECT value FROM catalog_meta WHERE key = 'layout'").fetchone()
+        if layout is None or int(layout[0]) < _LAYOUT:
+            with self.transaction(bump=False):
+                self.conn.execute("DELETE FROM chunks_fts")
+                self.conn.execute(
+                    "INSERT INTO chunks_fts (rowid, chunk_id, source, text) SELECT rowid, chunk_id, source, text FROM chunks"
+                )
+                self.conn.execute("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('layout', ?)", (_LAYOUT,))
 
     def close(self) -> None:
         self.conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic write; a committed write that changes what readers see advances ``generation()``."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            if bump:
+                self.conn.execute("UPDATE catalog_meta SET value = value + 1 WHERE key = 'generation'")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
 
+    def generation(self) -> int:
+        """A number that grows with every committed write, by any process: compare it to reload caches."""
+        row = self.conn.execute("SELECT value FROM catalog_meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
     # -- writes (call inside transaction) -------------------------------------------------
-    def put(self, bulletin: Bulletin, chunks: list[Chunk]) -> None:
+    def put(self, bulletin: Bulletin, chunks: list[Chunk], stamp: FileStamp | None = None) -> None:
+        """Store a bulletin and its chunks under its source; ``stamp`` is the file's size and mtime when read."""
         self.remove(bulletin.source)
         d = bulletin.date
         self.conn.execute(
             "INSERT INTO documents (source, doc_id, title, text, date_iso, date_text, date_key, year, month, day,"
-            " date_start, date_end, partners, mentioned, issuer, home, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " date_start, date_end, partners, mentioned, issuer, home, extra, file_size, file_mtime_ns)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 bulletin.source, bulletin.doc_id, bulletin.title, bulletin.text,
                 d.iso if d else None, d.text if d else None, d.sort_key if d else 0,
@@ -130,21 +169,30 @@ class Catalog:
                 d.start if d else -1, d.end if d else -1,
                 json.dumps(list(bulletin.partners)), json.dumps(list(bulletin.mentioned)),
                 bulletin.issuer, bulletin.home, json.dumps(bulletin.extra),
+                stamp.size if stamp else None, stamp.mtime_ns if stamp else None,
             ),
         )
-        self.conn.executemany(
-            'INSERT INTO chunks (chunk_id, source, doc_id, start, "end", text) VALUES (?,?,?,?,?,?)',
-            [(c.chunk_id, c.source, c.doc_id, c.start, c.end, c.text) for c in chunks],
-        )
-        self.conn.executemany(
-            "INSERT INTO chunks_fts (chunk_id, source, text) VALUES (?,?,?)",
-            [(c.chunk_id, c.source, c.text) for c in chunks],
-        )
+        for c in chunks:
+            cur = self.conn.execute(
+                'INSERT INTO chunks (chunk_id, source, doc_id, start, "end", text) VALUES (?,?,?,?,?,?)',
+                (c.chunk_id, c.source, c.doc_id, c.start, c.end, c.text),
+            )
+            self.conn.execute(
+                "INSERT INTO chunks_fts (rowid, chunk_id, source, text) VALUES (?,?,?,?)",
+                (cur.lastrowid, c.chunk_id, c.source, c.text),
+            )
 
     def remove(self, source: str) -> None:
-        self.conn.execute("DELETE FROM chunks_fts WHERE source = ?", (source,))
+        self.conn.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE source = ?)", (source,))
         self.conn.execute("DELETE FROM chunks WHERE source = ?", (source,))
         self.conn.execute("DELETE FROM documents WHERE source = ?", (source,))
+
+    def restamp(self, source: str, stamp: FileStamp) -> None:
+        """Record a re-read file's new size and mtime when its text did not change."""
+        self.conn.execute(
+            "UPDATE documents SET file_size = ?, file_mtime_ns = ? WHERE source = ?",
+            (stamp.size, stamp.mtime_ns, source),
+        )
 
     # -- reads -----------------------------------------------------------------------------
     def document(self, source: str) -> DocumentRow | None:
@@ -154,6 +202,24 @@ class Catalog:
     def by_doc_id(self, doc_id: str) -> DocumentRow | None:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return _doc(row) if row else None
+
+    def stamps(self) -> dict[str, FileStamp]:
+        """Size and mtime of every bulletin read from disk, by source: lets ingest skip unchanged files unread."""
+        rows = self.conn.execute(
+            "SELECT source, file_size, file_mtime_ns FROM documents WHERE file_size IS NOT NULL"
+            " AND file_mtime_ns IS NOT NULL"
+        ).fetchall()
+        return {r[0]: FileStamp(int(r[1]), int(r[2])) for r in rows}
+
+    def chunk_ids_by_source(self, sources: list[str]) -> dict[str, list[str]]:
+        """Chunk ids of many bulletins in one query."""
+        out: dict[str, list[str]] = {s: [] for s in sources}
+        for i in range(0, len(sources), 500):
+            part = sources[i:i + 500]
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(f"SELECT source, chunk_id FROM chunks WHERE source IN ({marks})", part):
+                out[r[0]].append(r[1])
+        return out
 
     def documents(self) -> list[DocumentRow]:
         rows = self.conn.execute("SELECT * FROM documents ORDER BY date_key DESC, source").fetchall()

@@ -13,6 +13,7 @@ class Chunker:
     """Wraps llama-index's SentenceSplitter and guarantees every chunk maps to an exact span."""
 
     def __init__(self, chunk_size: int = 200, chunk_overlap: int = 40) -> None:
+        self.chunk_size, self.chunk_overlap = chunk_size, chunk_overlap
         self._splitter = SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)
 
     def chunk(self, bulletin: Bulletin) -> list[Chunk]:
@@ -20,11 +21,14 @@ class Chunker:
         nodes = self._splitter.get_nodes_from_documents([doc])
         chunks: list[Chunk] = []
         cursor = 0
+        flat: str | None = None  # the text with newlines as spaces, made once: per chunk it is quadratic
         for node in nodes:
             content = node.get_content()
             start, end = getattr(node, "start_char_idx", None), getattr(node, "end_char_idx", None)
             if start is None or end is None or bulletin.text[start:end] != content:
-                start, end = _align(bulletin.text, content, cursor)
+                if flat is None:
+                    flat = bulletin.text.replace("\n", " ")
+                start, end = _align(flat, content, cursor)
             if end <= start:
                 continue
             cursor = start + 1
@@ -32,19 +36,23 @@ class Chunker:
         return chunks
 
 
-def _align(text: str, content: str, cursor: int) -> tuple[int, int]:
-    """Locate a chunk whose whitespace the splitter changed: match its first and last words."""
+def _align(flat: str, content: str, cursor: int) -> tuple[int, int]:
+    """Locate a chunk whose whitespace the splitter changed: match its first and last words in ``flat``.
+
+    ``flat`` is the bulletin text with newlines as spaces (same length, so offsets carry over).
+    """
     words = content.split()
     if not words:
         return cursor, cursor
     head = " ".join(words[:6])
     tail = " ".join(words[-6:])
-    flat = text.replace("\n", " ")
-    start = flat.find(head, max(0, cursor - 1))
+    # Search only near where the chunk must be: an unbounded find per chunk makes long texts quadratic.
+    lo, reach = max(0, cursor - 1), 2 * len(content) + 200
+    start = flat.find(head, lo, lo + reach)
     if start < 0:
-        start = flat.find(words[0], max(0, cursor - 1))
+        start = flat.find(words[0], lo, lo + reach)
     if start < 0:
         return cursor, cursor
-    end_at = flat.find(tail, start)
-    end = end_at + len(tail) if end_at >= 0 else min(len(text), start + len(content))
+    end_at = flat.find(tail, start, start + reach)
+    end = end_at + len(tail) if end_at >= 0 else min(len(flat), start + len(content))
     return start, end

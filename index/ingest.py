@@ -1,31 +1,39 @@
-"""Incremental ingestion: load, chunk, embed and store bulletins, one document at a time, atomically.
+"""Incremental ingestion: load, chunk, embed and store bulletins, one document per transaction.
 
-Unchanged files cost no embedding work; a changed file replaces all of its chunks; a failure on
-one document leaves that document's previous state in place and moves on to the next.
+Unchanged files cost no reading (same size and mtime) or no embedding work (same text); a changed
+file replaces all of its chunks; a failure on one document leaves that document's previous state in
+place and moves on to the next. Reading runs under a per-file time budget (index.prepare).
 """
 
 from __future__ import annotations
 
+import pickle
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from tqdm import tqdm
 
-from corpus.loader import DEFAULT_MAX_BYTES, discover, load_bytes, load_file
+from corpus.loader import DEFAULT_MAX_BYTES, discover
 from corpus.records import Bulletin, Rejected
-from index.catalog import Catalog, partner_key
+from index.catalog import Catalog, DocumentRow, FileStamp, partner_key
 from index.chunking import Chunker
 from index.embedder import Embedder
+from index.prepare import DEFAULT_TIME_BUDGET, Deriver, Job, Prepared, Worker, fact_rows
+from index.records import Chunk
 from index.store import VectorStore
 
 
 class Extension(Protocol):
-    """Something else derived from each bulletin (the fact table) kept in the same SQLite transaction."""
+    """Something else derived from each bulletin (the fact table) kept in the same SQLite transaction.
 
-    def replace(self, bulletin: Bulletin) -> None: ...
+    It may also offer ``derive(bulletin) -> tuple`` (a static method): then that work runs in the
+    reading worker under the time budget and ``replace(bulletin, *derived)`` receives its result.
+    """
+
+    def replace(self, bulletin: Bulletin, *derived: Any) -> None: ...
     def delete(self, source: str) -> None: ...
 
 
@@ -53,8 +61,26 @@ class IngestReport:
         return not self.rejected
 
 
+@dataclass
+class _Plan:
+    """A prepared bulletin waiting for its vectors: what to embed, what to keep, what it replaces."""
+
+    prepared: Prepared
+    previous: DocumentRow | None
+    previous_ids: list[str]
+    fresh: list[Chunk]
+    present: set[str]
+    replaces: str | None = None  # a bulletin stored under another source (an older, name-only key)
+    vectors: list[list[float]] | None = None
+
+
 class Indexer:
-    """Owns the write path into the catalog, the vector store and any extensions."""
+    """Owns the write path into the catalog, the vector store and any extensions.
+
+    Files are read in a worker process under a per-file time budget, embedded in batches that span
+    bulletins, and written one bulletin per transaction: a bulletin that fails keeps its previous
+    version while the others of its batch land.
+    """
 
     def __init__(
         self,
@@ -64,6 +90,8 @@ class Indexer:
         chunker: Chunker | None = None,
         extensions: Sequence[Extension] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
+        time_budget: float = DEFAULT_TIME_BUDGET,
+        batch_chunks: int = 128,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -71,22 +99,71 @@ class Indexer:
         self.chunker = chunker or Chunker()
         self.extensions = list(extensions)
         self.max_bytes = max_bytes
+        self.time_budget = time_budget
+        self.batch_chunks = batch_chunks
+        self._derivers = tuple(_deriver(ext) for ext in self.extensions)
+
+    def worker(self) -> Worker:
+        """A reading worker for one ingest: a snapshot of this process as the work begins."""
+        return Worker(self.time_budget)
+
+    def _job(self, source: str, path: Path | None = None, data: bytes | None = None) -> Job:
+        return Job(source=source, path=str(path) if path is not None else None, data=data, max_bytes=self.max_bytes,
+                   chunk_size=self.chunker.chunk_size, chunk_overlap=self.chunker.chunk_overlap,
+                   derivers=self._derivers)
 
     def ingest_paths(self, paths: Iterable[Path], prune: bool = False, progress: bool = True) -> IngestReport:
-        """Ingest files and folders; with ``prune``, drop indexed bulletins no longer among them."""
+        """Ingest files and folders; with ``prune``, drop indexed bulletins no longer among them.
+
+        A file whose size and modification time match what was stored is not read again.
+        """
         report = IngestReport()
         found = list(discover(paths))
-        seen: set[str] = set()
-        bar = tqdm(found, desc="Ingesting", unit="file", disable=not progress or len(found) < 2, file=sys.stderr)
-        for item in bar:
+        files = [f for f in found if not isinstance(f, Rejected)]
+        sources = {source for _, source in files}
+        stamps = self.catalog.stamps()
+        bar = tqdm(total=len(found), desc="Ingesting", unit="file", disable=not progress or len(found) < 2,
+                   file=sys.stderr)
+        todo: list[tuple[Path, str]] = []
+        same: list[str] = []
+        for item in found:
             if isinstance(item, Rejected):
                 report.rejected.append(item)
+                bar.update(1)
                 continue
-            seen.add(item.name)
-            self._ingest_one(load_file(item, self.max_bytes), report)
+            path, source = item
+            stamp = stamps.get(source)
+            if stamp is not None and stamp == _stamp(path):
+                same.append(source)
+            else:
+                todo.append(item)
+        if same:  # unread files still need their vectors; any missing sends the file through again
+            ids = self.catalog.chunk_ids_by_source(same)
+            present = self.store.existing([i for s in same for i in ids[s]])
+            by_source = dict((s, p) for p, s in files)
+            for source in same:
+                if ids[source] and all(i in present for i in ids[source]):
+                    report.unchanged.append(source)
+                    bar.update(1)
+                else:
+                    todo.append((by_source[source], source))
+        claimed: set[str] = set()
+        batch: list[_Plan] = []
+        with self.worker() as worker:
+            for prepared in self._prepare_all(worker, todo):
+                bar.update(1)
+                plan = self._plan(prepared, report, sources, claimed, batch)
+                if plan is None:
+                    continue
+                batch.append(plan)
+                if sum(len(p.fresh) for p in batch) >= self.batch_chunks:
+                    self._flush(batch, report)
+                    batch = []
+            self._flush(batch, report)
+        bar.close()
         if prune:
             for doc in self.catalog.documents():
-                if doc.source not in seen:
+                if doc.source not in sources:
                     self.delete(doc.source)
                     report.removed.append(doc.source)
         return report
@@ -94,7 +171,11 @@ class Indexer:
     def ingest_bytes(self, data: bytes, name: str) -> IngestReport:
         """Ingest one uploaded file's content under its file name (what the UI's upload does)."""
         report = IngestReport()
-        self._ingest_one(load_bytes(data, Path(name).name, self.max_bytes), report)
+        with self.worker() as worker:
+            prepared = worker.run(self._job(Path(name).name, data=data))
+        plan = self._plan(prepared, report, set(), set(), [])
+        if plan is not None:
+            self._flush([plan], report)
         return report
 
     def delete(self, source: str) -> bool:
@@ -109,52 +190,158 @@ class Indexer:
             self.store.delete(ids)
         return True
 
-    def _ingest_one(self, loaded: Bulletin | Rejected, report: IngestReport) -> None:
-        if isinstance(loaded, Rejected):
-            report.rejected.append(loaded)
-            return
-        bulletin = loaded
-        previous = self.catalog.document(bulletin.source)
-        if previous is not None and previous.doc_id == bulletin.doc_id:
-            ids = self.catalog.chunk_ids(bulletin.source)
-            if len(self.store.existing(ids)) == len(ids):
-                report.unchanged.append(bulletin.source)
-                return
-        twin = self.catalog.by_doc_id(bulletin.doc_id)
-        if twin is not None and twin.source != bulletin.source:
-            report.rejected.append(Rejected(bulletin.source, f"same text as the indexed bulletin {twin.source}"))
+    def _prepare_all(self, worker: Worker, todo: list[tuple[Path, str]]) -> Iterator[Prepared | Rejected]:
+        """Prepared files in order; the worker reads the next file while this process embeds and writes."""
+        if not todo:
             return
         try:
-            self._write(bulletin, previous_ids=self.catalog.chunk_ids(bulletin.source), report=report)
-        except Exception as exc:  # one bad document must not stop the batch or corrupt the store
-            report.rejected.append(Rejected(bulletin.source, f"indexing failed, previous version kept: {exc}"))
-            return
-        (report.updated if previous is not None else report.added).append(bulletin.source)
+            worker.submit(self._job(todo[0][1], path=todo[0][0]))
+            for i in range(len(todo)):
+                result = worker.result()
+                if i + 1 < len(todo):
+                    worker.submit(self._job(todo[i + 1][1], path=todo[i + 1][0]))
+                yield result
+        finally:
+            worker.cancel()  # an ingest stopped part-way must not leave a job behind for the next one
 
-    def _write(self, bulletin: Bulletin, previous_ids: list[str], report: IngestReport) -> None:
-        chunks = self.chunker.chunk(bulletin)
-        if not chunks:
-            raise ValueError("no chunks produced")
-        keep = set(previous_ids)
-        present = self.store.existing([c.chunk_id for c in chunks if c.chunk_id in keep])
-        fresh = [c for c in chunks if c.chunk_id not in present]
-        vectors = self.embedder.embed([c.text for c in fresh])
-        report.chunks_embedded += len(fresh)
+    def _plan(self, prepared: Prepared | Rejected, report: IngestReport, sources: set[str], claimed: set[str],
+              batch: list[_Plan]) -> _Plan | None:
+        """Decide what a prepared file needs: nothing (unchanged), a rejection, or a write."""
+        if isinstance(prepared, Rejected):
+            report.rejected.append(prepared)
+            return None
+        bulletin = prepared.bulletin
+        previous = self.catalog.document(bulletin.source)
+        replaces = None
+        if previous is None and "/" in bulletin.source:
+            # Older versions keyed bulletins by bare file name: adopt that row as this file's previous
+            # version unless a file of that name is itself being ingested or another file claimed it.
+            legacy = bulletin.source.rsplit("/", 1)[1]
+            if legacy not in sources and legacy not in claimed and self.catalog.document(legacy) is not None:
+                replaces = legacy
+                claimed.add(legacy)
+                previous = self.catalog.document(legacy)
+        old_source = replaces or bulletin.source
+        previous_ids = self.catalog.chunk_ids(old_source) if previous is not None else []
+        if (previous is not None and replaces is None and previous.doc_id == bulletin.doc_id
+                and len(self.store.existing(previous_ids)) == len(previous_ids)):
+            if prepared.stamp is not None:
+                with self.catalog.transaction(bump=False):
+                    self.catalog.restamp(bulletin.source, prepared.stamp)
+            report.unchanged.append(bulletin.source)
+            return None
+        twin = self.catalog.by_doc_id(bulletin.doc_id)
+        # A row another file of this run adopted is on its way out, so its text is free to be taken.
+        if twin is not None and twin.source not in (bulletin.source, replaces) and twin.source not in claimed:
+            report.rejected.append(Rejected(bulletin.source, f"same text as the indexed bulletin {twin.source}"))
+            return None
+        for other in batch:
+            if other.prepared.bulletin.doc_id == bulletin.doc_id:
+                report.rejected.append(Rejected(
+                    bulletin.source, f"same text as the indexed bulletin {other.prepared.bulletin.source}"))
+                return None
+        keep = set(previous_ids) if replaces is None else set()  # a re-keyed bulletin's vectors are relabelled
+        present = self.store.existing([c.chunk_id for c in prepared.chunks if c.chunk_id in keep])
+        fresh = [c for c in prepared.chunks if c.chunk_id not in present]
+        return _Plan(prepared, previous, previous_ids, fresh, present, replaces)
+
+    def _flush(self, batch: list[_Plan], report: IngestReport) -> None:
+        """Embed a batch's new chunks in one call, then write each bulletin in its own transaction."""
+        if not batch:
+            return
+        texts = [c.text for p in batch for c in p.fresh]
+        try:
+            vectors = self.embedder.embed(texts) if texts else []
+            at = 0
+            for plan in batch:
+                plan.vectors = vectors[at:at + len(plan.fresh)]
+                at += len(plan.fresh)
+        except Exception:  # find the bulletin the embedder cannot take; the others still land
+            for plan in batch:
+                try:
+                    plan.vectors = self.embedder.embed([c.text for c in plan.fresh]) if plan.fresh else []
+                except Exception as exc:
+                    plan.vectors = None
+                    report.rejected.append(Rejected(plan.prepared.bulletin.source,
+                                                    f"indexing failed, previous version kept: {_short(exc)}"))
+        for plan in batch:
+            if plan.vectors is None:
+                continue
+            source = plan.prepared.bulletin.source
+            try:
+                self._write(plan, report)
+            except Exception as exc:  # one bad document must not stop the batch or corrupt the store
+                report.rejected.append(Rejected(source, f"indexing failed, previous version kept: {_short(exc)}"))
+                continue
+            (report.updated if plan.previous is not None else report.added).append(source)
+
+    def _write(self, plan: _Plan, report: IngestReport) -> None:
+        prepared, bulletin = plan.prepared, plan.prepared.bulletin
+        chunks, fresh, vectors = prepared.chunks, plan.fresh, plan.vectors or []
         meta = chunk_metadata(bulletin)
-        stale = [i for i in previous_ids if i not in {c.chunk_id for c in chunks}]
+        new_ids = {c.chunk_id for c in chunks}
+        stale = [i for i in plan.previous_ids if i not in new_ids]
+        # A re-keyed bulletin may share chunk ids with its old row: those vectors are rewritten, not added.
+        reused = [c for c in fresh if c.chunk_id in set(plan.previous_ids)]
         added: list[str] = []
         try:
             with self.catalog.transaction():
-                self.catalog.put(bulletin, chunks)
-                for ext in self.extensions:
-                    ext.replace(bulletin)
+                if plan.replaces is not None:
+                    self.catalog.remove(plan.replaces)
+                    for ext in self.extensions:
+                        ext.delete(plan.replaces)
+                self.catalog.put(bulletin, chunks, prepared.stamp)
+                for ext, derived in zip(self.extensions, prepared.derived or [None] * len(self.extensions),
+                                        strict=True):
+                    if derived is None:
+                        ext.replace(bulletin)
+                    else:
+                        ext.replace(bulletin, *derived)
+                if reused:
+                    self.store.delete([c.chunk_id for c in reused])
                 self.store.add(fresh, vectors, [dict(meta, start=c.start, end=c.end) for c in fresh])
                 added = [c.chunk_id for c in fresh]
                 self.store.delete(stale)
         except BaseException:
             if added:
-                self.store.delete([i for i in added if i not in present])
+                self.store.delete([i for i in added if i not in plan.present and i not in set(plan.previous_ids)])
             raise
+        report.chunks_embedded += len(fresh)
+
+
+def _deriver(ext: Extension) -> Deriver | None:
+    """A picklable function computing what ``ext`` derives from a bulletin, so the worker does that work too.
+
+    An extension offers one as ``derive`` (a static method; ``replace(bulletin, *derived)`` takes its
+    result); the fact table is known here until it offers its own.
+    """
+    derive = getattr(ext, "derive", None)
+    if derive is None:
+        from index.facts.table import FactTable
+
+        if isinstance(ext, FactTable):
+            derive = fact_rows
+    if derive is None:
+        return None
+    try:
+        pickle.dumps(derive)
+    except Exception:
+        return None
+    return cast(Deriver, derive)
+
+
+def _stamp(path: Path) -> FileStamp | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return FileStamp(info.st_size, info.st_mtime_ns)
+
+
+def _short(exc: BaseException) -> str:
+    """One line of an exception for a rejection reason."""
+    text = str(exc).strip().splitlines()
+    return (text[0][:200] if text else type(exc).__name__)
 
 
 def chunk_metadata(bulletin: Bulletin) -> dict[str, Any]:

@@ -1,0 +1,264 @@
+"""Ingest write path: identity by path, hygiene of what is read, per-file time budget, batching, generation."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from assistant import Assistant
+from conftest import BULLETINS, SERBIA, CountingEmbedder
+from corpus import Rejected, load_bytes
+from index import prepare as prepare_module
+from index.catalog import Catalog
+from index.ingest import Indexer
+from index.prepare import Job, Worker
+
+OLD = time.time() - 3600  # an mtime old enough that the file's size and mtime can be trusted
+
+
+def _bulletin(partner: str, figure: str) -> str:
+    """An invented AEO bulletin: the partner and figure make each one distinct."""
+    return (f"Beijing, 3 May 2024 — China Customs and the customs service of {partner} signed a mutual "
+            f"recognition arrangement of Authorized Economic Operators (AEO). Trade between the two sides "
+            f"reached US${figure} billion in 2023. AEO enterprises of both sides enjoy a lower inspection rate.\n")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+def _reasons(report_rejected: list[Rejected]) -> dict[str, str]:
+    return {r.source: r.reason for r in report_rejected}
+
+
+# -- 1. identity by path ---------------------------------------------------------------------------
+
+def test_same_name_in_two_folders_are_two_bulletins(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "d"
+    _write(d / "a" / "same.txt", _bulletin("Uruguay", "1.5"))
+    _write(d / "b" / "same.txt", _bulletin("Peru", "2.5"))
+    a: Assistant = make_assistant()
+    first = a.ingest([d], progress=False)
+    assert sorted(first.added) == ["a/same.txt", "b/same.txt"] and not first.updated
+    assert {doc.source for doc in a.bulletins()} == {"a/same.txt", "b/same.txt"}
+    again = a.ingest([d], progress=False)
+    assert sorted(again.unchanged) == ["a/same.txt", "b/same.txt"] and not again.updated and not again.added
+    # A file named directly keeps its bare name; an upload keeps its base name.
+    single = a.ingest([_write(tmp_path / "solo" / "x" / "one.txt", _bulletin("Chile", "3.5"))], progress=False)
+    assert single.added == ["one.txt"]
+    up = a.ingest_upload(_bulletin("Ghana", "4.5").encode(), "some/dir/up.txt")
+    assert up.added == ["up.txt"]
+
+
+def test_bare_name_rows_of_older_versions_are_adopted(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "d"
+    _write(d / "a" / "same.txt", _bulletin("Uruguay", "1.5"))
+    _write(d / "b" / "same.txt", _bulletin("Peru", "2.5"))
+    a: Assistant = make_assistant()
+    # What an older version stored: the bulletin under its bare file name, the last one read winning.
+    assert a.ingest([d / "b" / "same.txt"], progress=False).added == ["same.txt"]
+    report = a.ingest([d], prune=True, progress=False)
+    assert report.updated == ["a/same.txt"] and report.added == ["b/same.txt"]
+    assert not report.rejected and not report.removed
+    assert {doc.source for doc in a.bulletins()} == {"a/same.txt", "b/same.txt"}
+    for source in ("a/same.txt", "b/same.txt"):
+        ids = a.catalog.chunk_ids(source)
+        assert ids and a.store.existing(ids) == set(ids)
+    assert {f.source for f in a.facts_table.facts()} <= {"a/same.txt", "b/same.txt"}
+    again = a.ingest([d], prune=True, progress=False)
+    assert sorted(again.unchanged) == ["a/same.txt", "b/same.txt"] and not again.removed
+
+
+# -- 2. hygiene ------------------------------------------------------------------------------------
+
+def test_links_out_of_the_folder_and_special_files_are_refused(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    outside = _write(tmp_path / "secret" / "passwd.txt", _bulletin("Kenya", "5.5"))
+    d = tmp_path / "d"
+    _write(d / "ok.txt", _bulletin("Uruguay", "1.5"))
+    (d / "leak.txt").symlink_to(outside)
+    os.mkfifo(d / "pipe.txt")
+    os.mkfifo(tmp_path / "direct.txt")
+    a: Assistant = make_assistant()
+    report = a.ingest([d, tmp_path / "direct.txt"], progress=False)
+    reasons = _reasons(report.rejected)
+    assert report.added == ["ok.txt"]
+    assert "outside the ingested folder" in reasons["leak.txt"]
+    assert reasons["pipe.txt"] == "not a regular file (FIFO)"
+    assert reasons[str(tmp_path / "direct.txt")] == "not a regular file (FIFO)"
+
+
+def test_invisible_and_misdecoded_text_is_rejected() -> None:
+    zero_width = ("\u200b\u200c\u200d\u2060" * 50).encode("utf-8")
+    rejected = load_bytes(zero_width, "zw.txt")
+    assert isinstance(rejected, Rejected) and "no readable text" in rejected.reason
+    noise = b"\xff\xfe" + bytes((i * 7919 + 13) % 256 for i in range(20000))
+    rejected = load_bytes(noise, "u16.txt")
+    assert isinstance(rejected, Rejected) and "binary" in rejected.reason
+    real = load_bytes(_bulletin("Uruguay", "1.5").encode("utf-16"), "real16.txt")
+    assert not isinstance(real, Rejected) and "Uruguay" in real.text
+
+
+# -- 3. time budget --------------------------------------------------------------------------------
+
+def test_a_file_too_slow_to_read_is_rejected_and_the_rest_lands(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "d"
+    _write(d / "a_good.txt", _bulletin("Uruguay", "1.5"))
+    # 100 kB of digit runs and percentages: fact extraction on this takes minutes without a budget.
+    _write(d / "b_slow.txt", " ".join(f"{i % 97}.{i % 10}% 1{i:07d}" for i in range(8000)))
+    _write(d / "c_good.txt", _bulletin("Peru", "2.5"))
+    a: Assistant = make_assistant()
+    indexer = Indexer(a.catalog, a.store, a.embedder, extensions=[a.facts_table], time_budget=3.0)
+    started = time.monotonic()
+    report = indexer.ingest_paths([d], progress=False)
+    assert time.monotonic() - started < 120  # the slow file cost its budget, not minutes
+    assert sorted(report.added) == ["a_good.txt", "c_good.txt"]
+    assert _reasons(report.rejected) == {"b_slow.txt": "took longer than 3 s to read"}
+
+
+def test_worker_prepares_and_falls_back_to_reading_here(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    job = Job("w.txt", data=_bulletin("Chile", "3.5").encode(), max_bytes=1 << 20)
+    with Worker(budget=60.0) as worker:
+        for _ in range(2):  # one child serves several files
+            got = worker.run(job)
+            assert not isinstance(got, Rejected) and got.chunks and got.bulletin.source == "w.txt"
+    monkeypatch.setattr(prepare_module, "_can_fork", lambda: False)
+    inline = Worker(budget=60.0)
+    got = inline.run(job)  # no process can start: read in this process rather than not at all
+    assert not isinstance(got, Rejected) and got.chunks
+
+
+# -- 4. throughput ---------------------------------------------------------------------------------
+
+def test_bulletins_are_embedded_in_batches_and_one_failure_keeps_its_old_version(
+        tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "d"
+    names = ["Uruguay", "Peru", "Chile", "Ghana", "Kenya", "Oman"]
+    for i, name in enumerate(names):
+        _write(d / f"{i}.txt", _bulletin(name, f"{i}.5"))
+    a: Assistant = make_assistant(counting=True)
+    emb = a.embedder
+    assert isinstance(emb, CountingEmbedder)
+    first = a.ingest([d], progress=False)
+    assert len(first.added) == len(names)
+    assert emb.calls == 1 and emb.texts == first.chunks_embedded  # one call for the whole folder
+    old_ids = a.catalog.chunk_ids("2.txt")
+    for i, name in enumerate(names):
+        _write(d / f"{i}.txt", _bulletin(name, f"{i}.75"))
+    real_add = a.store.add
+
+    def add_fails_for_one(chunks, embeddings, metadata):  # type: ignore[no-untyped-def]
+        if any(c.source == "2.txt" for c in chunks):
+            raise RuntimeError("disk full")
+        return real_add(chunks, embeddings, metadata)
+
+    a.store.add = add_fails_for_one  # type: ignore[method-assign]
+    second = a.ingest([d], progress=False)
+    a.store.add = real_add  # type: ignore[method-assign]
+    assert _reasons(second.rejected) == {"2.txt": "indexing failed, previous version kept: disk full"}
+    assert sorted(second.updated) == sorted(f"{i}.txt" for i in range(len(names)) if i != 2)
+    assert a.catalog.chunk_ids("2.txt") == old_ids and a.store.existing(old_ids) == set(old_ids)
+    assert "2.5 billion" in a.bulletin("2.txt").text  # type: ignore[union-attr]
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path, make_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "d"
+    _write(d / "one.txt", _bulletin("Uruguay", "1.5"))
+    _write(d / "two.txt", _bulletin("Peru", "2.5"))
+    a: Assistant = make_assistant()
+    assert len(a.ingest([d], progress=False).added) == 2
+
+    def no_reading(self, job):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"{job.source} was read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(Worker, "submit", no_reading)
+        again = a.ingest([d], progress=False)
+    assert sorted(again.unchanged) == ["one.txt", "two.txt"]
+    # A touched file with the same text is read, found unchanged, and not embedded again.
+    later = OLD + 60
+    os.utime(d / "one.txt", (later, later))
+    third = a.ingest([d], progress=False)
+    assert sorted(third.unchanged) == ["one.txt", "two.txt"] and third.chunks_embedded == 0
+    # Lost vectors are noticed without reading: the file goes through again and is repaired.
+    ids = a.catalog.chunk_ids("two.txt")
+    a.store.delete(ids)
+    fourth = a.ingest([d], progress=False)
+    assert fourth.updated == ["two.txt"] or fourth.added == ["two.txt"] or "two.txt" in fourth.unchanged
+    assert a.store.existing(ids) == set(ids)
+
+
+def test_existing_catalog_is_migrated_and_lookups_use_indexes(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    a: Assistant = make_assistant()
+    a.ingest([BULLETINS], progress=False)
+    path = a.settings.catalog_path
+    a.close()
+    # Make it look like a catalog written by the previous version.
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX documents_doc_id")
+    conn.execute("ALTER TABLE documents DROP COLUMN file_size")
+    conn.execute("ALTER TABLE documents DROP COLUMN file_mtime_ns")
+    conn.execute("DROP TABLE catalog_meta")
+    rows = conn.execute("SELECT chunk_id, source, text FROM chunks_fts").fetchall()
+    conn.execute("DELETE FROM chunks_fts")
+    conn.executemany("INSERT INTO chunks_fts (rowid, chunk_id, source, text) VALUES (?,?,?,?)",
+                     [(10_000 + i, *r) for i, r in enumerate(rows)])
+    conn.commit()
+    conn.close()
+    catalog = Catalog(path)
+    try:
+        plan = " ".join(str(r[3]) for r in catalog.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM documents WHERE doc_id = ?", ("x",)))
+        assert "documents_doc_id" in plan
+        assert catalog.stamps() == {}  # columns exist, nothing stamped yet
+        assert catalog.keyword_search("Serbia", 5)
+        with catalog.transaction():
+            catalog.remove(SERBIA)
+        left = {r[0] for r in catalog.conn.execute("SELECT DISTINCT source FROM chunks_fts")}
+        assert SERBIA not in left and left
+    finally:
+        catalog.close()
+
+
+# -- 5. generation ---------------------------------------------------------------------------------
+
+def test_generation_grows_with_every_committed_write(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    d = tmp_path / "d"
+    _write(d / "one.txt", _bulletin("Uruguay", "1.5"))
+    a: Assistant = make_assistant()
+    reader = Catalog(a.settings.catalog_path)  # another process's view (the running server)
+    try:
+        g0 = reader.generation()
+        a.ingest([d], progress=False)
+        g1 = reader.generation()
+        assert g1 > g0
+        a.ingest([d], progress=False)
+        assert reader.generation() == g1  # nothing changed, nothing to reload
+        _write(d / "two.txt", _bulletin("Peru", "2.5"))
+        a.ingest([d], progress=False)
+        g2 = reader.generation()
+        assert g2 > g1
+        assert a.delete("two.txt") and reader.generation() > g2
+    finally:
+        reader.close()
+
+
+def test_facts_derived_in_the_worker_equal_what_the_fact_table_derives(tmp_path: Path) -> None:
+    from corpus import load_file
+    from index.facts.table import FactTable
+    from index.prepare import fact_rows
+
+    for path in sorted(BULLETINS.iterdir()):
+        bulletin = load_file(path)
+        assert not isinstance(bulletin, Rejected)
+        here, there = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+        itself, given = FactTable(here), FactTable(there)
+        itself.ensure_schema()
+        given.ensure_schema()
+        itself.replace(bulletin)
+        given.replace(bulletin, *fact_rows(bulletin))
+        assert given.facts() == itself.facts() and given.arrangements() == itself.arrangements()
