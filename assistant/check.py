@@ -177,7 +177,7 @@ class ClaimChecker:
             inside = [q for q in found if sent.start <= q.start < sent.end]
             period, period_years = _sentence_period(text, sent, inside)
             for q in inside:
-                if q.start in period_years:
+                if q.start in period_years or _as_of_date(text, q, inside):
                     continue
                 claims.append(self._judge(q, sent, inside, None if q.kind == "year" else period, facts,
                                           superseded, partners))
@@ -201,7 +201,7 @@ class ClaimChecker:
             if not _kinds_fit(q, f) or (period and f.period and period != f.period):
                 continue
             mine = claim_scope - {f.home}
-            if mine and not mine & (set(f.scope) | set(f.partners)):  # the claim names an economy the fact does not
+            if mine and not mine <= set(f.scope) | set(f.partners):  # the claim names an economy the fact does not
                 continue
             score = match_score(subject, f.subject_terms)
             if score is None:
@@ -212,7 +212,7 @@ class ClaimChecker:
             if grounded is not None:
                 fact, n = grounded
                 return make("supported", fact=fact, note=f"the cited sentence [{n}] states it")
-            return self._fallback(q, sent, period, facts, make)
+            return self._fallback(q, sent, period, facts, make, claim_scope)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
         current = [f for f, a in results if a == "yes" and f.id not in superseded and f.role != "previous"]
@@ -258,8 +258,10 @@ class ClaimChecker:
             if len(pairs) != 1:
                 return None
             events = [e for e in events if e.sides in pairs]
-        same = [e for e in events if e.role == role and e.date]
         wrong = [e for e in events if e.role == ERRONEOUS and e.note == role and e.date]
+        called_wrong = {w.date: w.bulletin_sort for w in wrong}
+        same = [e for e in events if e.role == role and e.date and not (
+            e.date in called_wrong and called_wrong[e.date] >= e.bulletin_sort)]
         if not same and not wrong:
             return None
         for e in same:
@@ -281,7 +283,7 @@ class ClaimChecker:
         return make("contradicted", fact=_event_fact(valid), note=f"{valid.source} gives {valid.date_text!r}")
 
     def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
-                  make: Callable[..., Claim]) -> Claim:
+                  make: Callable[..., Claim], claim_scope: set[str] | None = None) -> Claim:
         """When no subject matches by its terms: the right figure for another period is a contradiction,
         and a bulletin sentence that says the same thing in other words (by embedding similarity)
         decides the claim by the facts it states."""
@@ -292,7 +294,11 @@ class ClaimChecker:
                         and match_score(subject, f.subject_terms) is not None):
                     return make("contradicted", fact=f, note=f"{f.source} gives {f.expr!r} for {f.period}, not {period}")
         if self.similar is not None:
-            fitting = [f for f in facts if _kinds_fit(q, f) and f.unit == q.unit and not f.subject.startswith("publication")]
+            # Only a sentence about the same economies and the same period can contradict the claim: a like
+            # sentence about another partner or year says nothing of this one.
+            fitting = [f for f in facts if _kinds_fit(q, f) and f.unit == q.unit and not f.subject.startswith("publication")
+                       and not (period and f.period and f.period != period)
+                       and not (claim_scope and not (claim_scope - {f.home}) <= (set(f.scope) | set(f.partners)))]
             quotes = list(dict.fromkeys(f.quote for f in fitting))
             if quotes:
                 sims = self.similar(sent.text, quotes)
@@ -307,6 +313,16 @@ class ClaimChecker:
                         return make("contradicted", fact=f,
                                     note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
         return make("unsupported", note="no bulletin gives a figure for this subject")
+
+
+_AS_OF = re.compile(r"(?:\bas (?:of|at)|\b(?:at|by) the end of|\bend of)\s*$", re.I)
+
+
+def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:
+    """"As of 28 February 2025 there were 5,612 …": the date dates the figure; it is not a claim of its own."""
+    if q.kind not in ("date", "year") or not _AS_OF.search(text[max(0, q.start - 20):q.start]):
+        return False
+    return any(o.kind not in ("date", "year") for o in inside)
 
 
 def _replacement(old: Fact, facts: Sequence[Fact]) -> Fact | None:
@@ -328,10 +344,16 @@ def _event_fact(e: Event) -> Fact:
 
 
 def supersessions(facts: list[Fact]) -> dict[str, Fact]:
-    """Fact id -> the newest fact from a newer bulletin giving a different value for the same subject."""
-    groups: dict[tuple[str, str, str | None, str | None, str | None], list[Fact]] = {}
+    """Fact id -> the newest fact from a newer bulletin giving a different value for the same subject.
+
+    A figure for a named period (trade in 2022) is a point of its own series and is superseded only by a figure
+    for the same period; a stock without a period ("5,118 ACEs", "as of 30 June: 28 arrangements") is
+    superseded by a newer one with or without a period. Facts are bucketed by what must be equal anyway (kind,
+    unit, role, event, the noun counted), so the pairs compared stay few as the corpus grows.
+    """
+    groups: dict[tuple[str, str, str | None, str | None, str], list[Fact]] = {}
     for f in facts:
-        groups.setdefault((f.kind, f.unit, f.role, f.period, f.event), []).append(f)
+        groups.setdefault((f.kind, f.unit, f.role, f.event, f.surface), []).append(f)
     out: dict[str, Fact] = {}
     for group in groups.values():
         for f in group:
@@ -339,6 +361,8 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
             for g in group:
                 if g.source == f.source or not newer(g, f) or (best is not None and not newer(g, best)):
                     continue
+                if f.period and g.period != f.period and not (f.kind == "count" and g.period is None):
+                    continue  # a flow for a named period (trade in 2022) is its own point; a count is a stock
                 if f.scope and g.scope and not set(f.scope) & set(g.scope):
                     continue
                 if f.home and g.home and f.home != g.home:  # another administration's figure is another quantity

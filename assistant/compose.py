@@ -50,7 +50,8 @@ class Composer:
                 counts[side] = counts.get(side, 0) + 1
         # A hub is a side of many arrangements (the issuing administration of most bulletins): naming it does not
         # say which arrangement a question is about.
-        self.homes = {e for e, n in counts.items() if n >= max(3, 0.4 * len(self.arrangements))}
+        many = len(self.arrangements)
+        self.homes = {e for e, n in counts.items() if n >= max(3, 0.4 * many) or (many >= 2 and n == many)}
         self.issuers = {d.home for d in docs if d.home}  # economies whose administrations issued bulletins
 
     # -- citing -----------------------------------------------------------------------------
@@ -150,7 +151,12 @@ class Composer:
 
     def _find(self, book: CitationBook) -> Callable[[Arrangement, Callable[[str], bool]], str]:
         def find(arr: Arrangement, wanted: Callable[[str], bool]) -> str:
-            for source in reversed(arr.sources):
+            # The arrangement's own bulletins (about this pair only) first, newest first; then the others.
+            def own(source: str) -> bool:
+                doc = self.docs.get(source)
+                return bool(doc) and len([p for p in doc.partners if p != doc.home]) <= 1  # type: ignore[union-attr]
+            ordered = sorted(reversed(arr.sources), key=lambda src: not own(src))
+            for source in ordered:
                 doc = self.docs.get(source)
                 for sent in sentences_of(doc.text) if doc else []:
                     if doc and wanted(sent.text):
@@ -256,7 +262,7 @@ class Composer:
         A date the bulletins do not give is said to be not given; another date (the bulletin's own) may
         be offered for reference, labelled as what it is, never as the date asked for.
         """
-        named = [p for p in intent.partners if p not in self.issuers]
+        named = [p for p in intent.partners if p not in self.homes]
         found = self.targets(intent, evidence)
         about_arrangement = bool(found) and bool(named) and bool(_ARRANGEMENT_WORDS.search(intent.query))
         if not about_arrangement:

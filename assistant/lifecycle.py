@@ -45,6 +45,9 @@ _NOT_CERTIFIED = re.compile(r"\b(?:without (?:aeo|any) (?:status|certification)|
                             r"uncertified|no aeo status|general certified|only (?:a|an) general)\b", re.I)
 _WHO_BENEFITS = re.compile(r"\b(?:only|not covered|do(?:es)? not (?:benefit|receive)|are not|excluded|"
                            r"apply to|applies to|appl(?:y|ies) only|recogni[sz]es?)\b", re.I)
+_NOT_BENEFIT = re.compile(r"\b(?:not covered|do(?:es)? not (?:benefit|receive|apply)|are not (?:covered|eligible)|"
+                          r"not eligible|excluded|only)\b", re.I)
+_HOW_TO_JOIN = re.compile(r"\b(?:apply|join|contact|upgrade|application|wishing to|may become)\b", re.I)
 _CERT = re.compile(r"\b(?:certif\w*|AEOs?\b|Authori[sz]ed Economic Operators?|status)\b", re.I)
 
 
@@ -153,7 +156,8 @@ def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool) -> tu
         key, event = status(list(arr.events))
         why = ""
         if event is not None and role in ("in_force", "resume", "sign"):
-            why = f" Where it stands: {STATUS_TEXT.get(key, key)}{cite(event.source, event.start, event.end)}."
+            _, where = status_sentence(arr, cite)
+            why = f" {where}" if where else f" Where it stands: {STATUS_TEXT.get(key, key)}."
         what = {"in_force": "the date from which", "sign": "the date on which", "resume": "when"}.get(role, "when")
         return f"The bulletins do not give {what} {label} {_ROLE_WORDS.get(role, role)}.{why}", "no"
     if wants_year and not has_year(chosen.date):
@@ -241,8 +245,15 @@ def list_events(arrangements: Sequence[Arrangement], roles: Sequence[str], match
 
 
 def certification_sentence(arr: Arrangement, find: Callable[[Arrangement, Callable[[str], bool]], str]) -> str:
-    """The bulletin's own words on who benefits (certified operators only), cited; "" when it has none."""
-    return find(arr, lambda text: bool(_WHO_BENEFITS.search(text)) and bool(_CERT.search(text)))
+    """The bulletin's own words on who benefits (certified operators only), cited; "" when it has none. A
+    sentence naming who does not benefit comes first; the next sentence on how to join follows it."""
+    negative = find(arr, lambda text: bool(_NOT_BENEFIT.search(text)) and bool(_CERT.search(text)))
+    found = negative or find(arr, lambda text: bool(_WHO_BENEFITS.search(text)) and bool(_CERT.search(text)))
+    if found:
+        how = find(arr, lambda text: bool(_HOW_TO_JOIN.search(text)) and bool(_CERT.search(text)))
+        if how and how != found:
+            found = f"{found} {how}"
+    return found
 
 
 def asker_not_certified(question: str) -> bool:

@@ -37,6 +37,7 @@ _ELIGIBILITY = re.compile(
     re.I)
 _DATE = re.compile(
     r"(?:\bwhen\b|\b(?:what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
+    r"which (?:exact |precise )?day|exact (?:day|date)|"
     r"signed on|took effect|take effect|in force|effective from|start date|starting date)\b)", re.I)
 _FIGURE = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"

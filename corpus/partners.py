@@ -200,6 +200,8 @@ Zimbabwe|Zimbabwean
 
 # Demonyms are proper adjectives, always capitalised: matched case-sensitively ("Polish" the demonym, not "polish").
 _DEMONYMS = frozenset(["Afghan", "Albanian", "Algerian", "Argentine", "Argentinian", "Armenian", "Australian", "Austrian", "Azerbaijani", "Bahraini", "Bangladeshi", "Belarusian", "Belgian", "Bolivian", "Brazilian", "Bruneian", "Bulgarian", "Cambodian", "Cameroonian", "Canadian", "Chilean", "Colombian", "Croatian", "Cuban", "Cypriot", "Czech", "Danish", "Ecuadorian", "Egyptian", "Estonian", "Ethiopian", "Fijian", "Finnish", "French", "Georgian", "German", "Ghanaian", "Greek", "Guatemalan", "Honduran", "Hungarian", "Icelandic", "Indian", "Indonesian", "Iranian", "Iraqi", "Irish", "Israeli", "Italian", "Jamaican", "Japanese", "Jordanian", "Kazakh", "Kazakhstani", "Kenyan", "Kuwaiti", "Kyrgyz", "Latvian", "Lebanese", "Lithuanian", "Macanese", "Malagasy", "Malawian", "Malaysian", "Maltese", "Mauritian", "Mexican", "Moldovan", "Mongolian", "Montenegrin", "Moroccan", "Mozambican", "Namibian", "Nepalese", "Nepali", "Dutch", "Nicaraguan", "Nigerian", "Norwegian", "Omani", "Pakistani", "Panamanian", "Paraguayan", "Peruvian", "Filipino", "Polish", "Portuguese", "Qatari", "Romanian", "Russian", "Rwandan", "Saudi", "Senegalese", "Singaporean", "Slovak", "Slovenian", "Spanish", "Sudanese", "Swedish", "Syrian", "Tajik", "Tanzanian", "Tunisian", "Turkish", "Turkmen", "Ugandan", "Ukrainian", "Emirati", "British", "Uruguayan", "Uzbek", "Venezuelan", "Vietnamese", "Yemeni", "Zambian", "Zimbabwean", "Chinese", "Korean", "Thai", "Serbian", "Swiss", "Philippine"]) | {"Sri Lankan", "South African", "New Zealander", "Hong Konger", "European Union's"}
+# Demonyms that are also ordinary lower-case English words: only their capitalised form names an economy.
+_ORDINARY_WORDS = frozenset({"polish", "french", "dutch", "swiss"})
 # Aliases that are also ordinary words or too short to fuzzy-match safely.
 _CASE_SENSITIVE = {"US", "UK", "EU", "ROK", "KSA", "PRC", "DPRK", "UAE", "HKSAR"} | _DEMONYMS
 _NO_FUZZ_BELOW = 5
@@ -267,9 +269,15 @@ def fuzzy(word: str, cutoff: float = 0.8) -> str | None:
     """
     if len(word) < _NO_FUZZ_BELOW or not word[:1].isalpha():
         return None
-    exact = canonical(word)
+    titled = word[:1].upper() + word[1:].lower()
+    plain = word.islower() and word in _ORDINARY_WORDS  # "polish the goods": a verb, not Poland
+    if plain:
+        return None
+    exact = canonical(word) or (_aliases().get(titled) if titled in _DEMONYMS else None)
     if exact:
         return exact
-    candidates = [a.lower() for a in _aliases() if a not in _CASE_SENSITIVE and len(a) >= _NO_FUZZ_BELOW]
-    match = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=cutoff)
-    return canonical(match[0]) if match else None
+    # Demonyms take part too ("Isreali", a lower-cased "turkish"): a question is typed, not typeset.
+    candidates = {a.lower(): a for a in _aliases()
+                  if (a not in _CASE_SENSITIVE or a in _DEMONYMS) and len(a) >= _NO_FUZZ_BELOW}
+    match = difflib.get_close_matches(word.lower(), list(candidates), n=1, cutoff=cutoff)
+    return _aliases()[candidates[match[0]]] if match else None

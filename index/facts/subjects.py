@@ -39,6 +39,8 @@ _SYNONYMS: list[tuple[re.Pattern[str], str]] = [
         (r"enter(?:s|ed|ing)? into (?:force|effect)|entry into (?:force|effect)|c[oa]me?s? into (?:force|effect)|"
          r"tak(?:e|es|en|ing) effect|took effect|into effect|\beffective\b", " in_force "),
         (r"customs clearance", " clearance "),
+        (r"advanced certified enterprises?|\bACEs?\b", " ace "),
+        (r"authori[sz]ed economic operators?|\bAEOs\b", " aeo "),
         (r"trade (?:value|volume)|total trade|value of trade|volume of trade|bilateral trade", " trade "),
         (r"\b(?:agreements?|arrangements?|accords?|deals?)\b", " arrangement "),
         (r"\b(?:increase[sd]?|increasing|growth|grew|grow[sn]?|rose|rise[sn]?|up)\b", " increase "),
