@@ -1,12 +1,50 @@
-"""The assistant service: understand, retrieve, answer, check. The CLI and the UI call only this."""
+"""The assistant service: understand, retrieve, answer, check. The CLI and the UI call only this.
 
-from assistant.conversation import Conversation
-from assistant.records import Answer, Citation, Passage
-from assistant.retrieve import Filters, HybridRetriever, resolve_partner
-from assistant.service import Assistant, EmptyIndexError, make_embedder, make_store
-from assistant.settings import Settings
+Names are imported on first use (PEP 562), so importing one submodule does not load the others
+and their heavy dependencies."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.conversation import Conversation
+    from assistant.records import Answer, Citation, Passage
+    from assistant.retrieve import Filters, HybridRetriever, resolve_partner
+    from assistant.service import Assistant, EmptyIndexError, make_embedder, make_store
+    from assistant.settings import Settings
+
+_MODULES: dict[str, str] = {
+    "Conversation": "assistant.conversation",
+    "Answer": "assistant.records",
+    "Citation": "assistant.records",
+    "Passage": "assistant.records",
+    "Filters": "assistant.retrieve",
+    "HybridRetriever": "assistant.retrieve",
+    "resolve_partner": "assistant.retrieve",
+    "Assistant": "assistant.service",
+    "EmptyIndexError": "assistant.service",
+    "make_embedder": "assistant.service",
+    "make_store": "assistant.service",
+    "Settings": "assistant.settings",
+}
 
 __all__ = [
     "Answer", "Assistant", "Citation", "Conversation", "EmptyIndexError", "Filters", "HybridRetriever",
     "Passage", "Settings", "make_embedder", "make_store", "resolve_partner",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines ``name`` on first access, then keep the name here."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

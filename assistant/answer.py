@@ -46,6 +46,8 @@ class CitationBook:
 
 def relevant(evidence: Sequence[Evidence], min_score: float = MIN_SCORE) -> list[Evidence]:
     """Sentences good enough to answer with: above the floor and close to the best one."""
+    # A question line (an FAQ's "Q3. Does it …?") asks; it does not answer.
+    evidence = [e for e in evidence if not e.sentence.text.rstrip().endswith("?")]
     if not evidence or evidence[0].score < min_score:
         return []
     best = evidence[0].score

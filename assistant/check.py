@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from corpus import Sentence, split_sentences
+from corpus import Sentence, find_mentions, split_sentences
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, Event, current
@@ -186,7 +186,9 @@ class ClaimChecker:
     def _judge(self, q: Quantity, sent: Sentence, inside: list[Quantity], period: str | None, facts: list[Fact],
                superseded: dict[str, Fact], partners: Sequence[str]) -> Claim:
         subject = describe(sent.text, q, sent.start, others=[o for o in inside if o is not q])
-        claim_scope = set(scope(sent.text, None)) or set(partners)  # an answer's claims are about its question
+        named = claim_economies(sent.text, q.start - sent.start, q.end - sent.start)
+        claim_scope = named or set(partners)  # an answer's claims are about its question's economies
+        strict = bool(named)  # economies the claim names must all be the fact's; the question's, one of them
 
         def make(verdict: str, fact: Fact | None = None, note: str = "", matched: Fact | None = None) -> Claim:
             return Claim(q.text, q.norm, q.unit, verdict, fact, note, q.kind, q.start, q.end, matched)
@@ -200,8 +202,7 @@ class ClaimChecker:
         for f in facts:
             if not _kinds_fit(q, f) or (period and f.period and period != f.period):
                 continue
-            mine = claim_scope - {f.home}
-            if mine and not mine <= set(f.scope) | set(f.partners):  # the claim names an economy the fact does not
+            if not _scope_fits(claim_scope, strict, f):  # the claim names an economy the fact does not
                 continue
             score = match_score(subject, f.subject_terms)
             if score is None:
@@ -212,7 +213,7 @@ class ClaimChecker:
             if grounded is not None:
                 fact, n = grounded
                 return make("supported", fact=fact, note=f"the cited sentence [{n}] states it")
-            return self._fallback(q, sent, period, facts, make, claim_scope)
+            return self._fallback(q, sent, period, facts, make, claim_scope, strict)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
         current = [f for f, a in results if a == "yes" and f.id not in superseded and f.role != "previous"]
@@ -283,7 +284,7 @@ class ClaimChecker:
         return make("contradicted", fact=_event_fact(valid), note=f"{valid.source} gives {valid.date_text!r}")
 
     def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
-                  make: Callable[..., Claim], claim_scope: set[str] | None = None) -> Claim:
+                  make: Callable[..., Claim], claim_scope: set[str] | None = None, strict: bool = True) -> Claim:
         """When no subject matches by its terms: the right figure for another period is a contradiction,
         and a bulletin sentence that says the same thing in other words (by embedding similarity)
         decides the claim by the facts it states."""
@@ -298,7 +299,7 @@ class ClaimChecker:
             # sentence about another partner or year says nothing of this one.
             fitting = [f for f in facts if _kinds_fit(q, f) and f.unit == q.unit and not f.subject.startswith("publication")
                        and not (period and f.period and f.period != period)
-                       and not (claim_scope and not (claim_scope - {f.home}) <= (set(f.scope) | set(f.partners)))]
+                       and _scope_fits(claim_scope or set(), strict, f)]
             quotes = list(dict.fromkeys(f.quote for f in fitting))
             if quotes:
                 sims = self.similar(sent.text, quotes)
@@ -315,7 +316,33 @@ class ClaimChecker:
         return make("unsupported", note="no bulletin gives a figure for this subject")
 
 
-_AS_OF = re.compile(r"(?:\bas (?:of|at)|\b(?:at|by) the end of|\bend of)\s*$", re.I)
+def claim_economies(sentence: str, start: int, end: int) -> set[str]:
+    """The economies a claim is about: those its sentence names; in a list naming three or more ("Israel (in
+    force …) and Mongolia (…)"), the one nearest before the figure, with a partner joined to it by a dash."""
+    named = list(dict.fromkeys(scope(sentence, None)))
+    if len(named) <= 2:
+        return set(named)
+    mentions = [m for m in find_mentions(sentence) if m.end <= start]
+    if not mentions:
+        return set()
+    last = mentions[-1]
+    out = {last.name}
+    if len(mentions) > 1 and re.fullmatch(r"\s*[–-]\s*|\s+and\s+", sentence[mentions[-2].end:last.start]):
+        out.add(mentions[-2].name)
+    return out
+
+
+def _scope_fits(claim_scope: set[str], strict: bool, f: Fact) -> bool:
+    """Whether a fact can speak to a claim about ``claim_scope``: every economy the claim itself names is the
+    fact's (its issuer's, or named in its sentence or bulletin); economies read from the question need one."""
+    mine = claim_scope - {f.home}
+    if not mine:
+        return True
+    theirs = set(f.scope) | set(f.partners)
+    return mine <= theirs if strict else bool(mine & theirs)
+
+
+_AS_OF = re.compile(r"\bas (?:of|at)\s*$", re.I)
 
 
 def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:

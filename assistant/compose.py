@@ -89,6 +89,9 @@ class Composer:
     def compose(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed:
         missing = self.unknown_partners(intent)
         if intent.kind == "out_of_scope":
+            answered = self._topic_answer(intent, evidence, book)
+            if answered is not None:  # "does the arrangement change duties?" when a bulletin says it does not
+                return answered
             return Composed("not_found", "The bulletins do not cover this: they announce customs arrangements "
                             "(such as AEO mutual recognition) and say nothing on " + _topic(intent.question) + ".")
         if missing:
@@ -106,6 +109,35 @@ class Composer:
                 return composed
         text = extractive(evidence, book)
         return Composed("answered", text) if text else Composed("not_found", "")
+
+    def _topic_answer(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
+        """A question on a topic the bulletins mostly leave alone (duties, tariffs) is answered when a sentence of
+        a bulletin about the arrangement asked speaks of exactly that topic; its answer part is quoted."""
+        topic = _topic(intent.question)
+        if topic == "that topic" or not intent.partners:
+            return None
+        stem = topic.rstrip("s")[:5]
+        for e in [e for e in evidence if e.score >= 0.3][:8]:
+            if stem in e.sentence.text.lower() and set(intent.partners) & self._economies(e.passage.source):
+                if e.sentence.text.rstrip().endswith("?"):
+                    return self._quote_answer(e, book)
+                return Composed("answered", f"{as_sentence(e.sentence.text)} [{book.cite(e)}]")
+        return None
+
+    def _economies(self, source: str) -> set[str]:
+        doc = self.docs.get(source)
+        return doc.economies() if doc else set()
+
+    def _quote_answer(self, e: Evidence, book: CitationBook) -> Composed:
+        """The FAQ answer after a question line, with the question's own sentence kept as context."""
+        doc = self.docs[e.passage.source]
+        after = [s for s in sentences_of(doc.text) if s.start >= e.sentence.end][:2]
+        parts = []
+        for sent in after:
+            n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, sent.start, sent.end,
+                               _label(doc))
+            parts.append(f"{as_sentence(sent.text)} [{n}]")
+        return Composed("answered", " ".join(parts))
 
     def unknown_partners(self, intent: Intent) -> list[str]:
         """Partners the question names that no indexed bulletin mentions at all."""
@@ -765,7 +797,7 @@ def _has_year(norm: str) -> bool:
 
 
 def _topic(question: str) -> str:
-    m = re.search(r"\b(tariffs?|duty rates?|duties|tax(?:es)?|vat|hs codes?|exchange rates?|weather|quotas?|"
+    m = re.search(r"\b(tariffs?|duty rates?|duty|duties|tax(?:es)?|vat|hs codes?|exchange rates?|weather|quotas?|"
                   r"anti-?dumping|visas?|excise|rules? of origin)\b", question, re.I)
     return m.group(1).lower() if m else "that topic"
 

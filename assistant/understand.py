@@ -20,7 +20,7 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are| does)|define|explain|meani
                          r"(?P<term>[\w\s'-]{2,40}?)(?:\s+(?:mean|stand for|system))?\s*\??\s*$", re.I)
 
 _OUT_OF_SCOPE = re.compile(
-    r"\b(tariffs?|duty rates?|duties|import dut\w*|customs dut\w*|tax(?:es)? rates?|vat|hs codes?|harmoni[sz]ed system|"
+    r"\b(tariffs?|duty rates?|duty|duties|import dut\w*|customs dut\w*|tax(?:es)? rates?|vat|hs codes?|harmoni[sz]ed system|"
     r"exchange rates?|weather|stock price|quotas?|anti-?dumping|visas?|excise|rules? of origin|"
     r"football|recipe|capital of|population of|president of|prime minister)\b", re.I)
 _PROCEDURE = re.compile(
@@ -32,6 +32,8 @@ _ELIGIBILITY = re.compile(
     r"eligible|eligibility|qualif\w*|my company|our company|my firm|my goods|our goods|my business|i am an aeo|we are an aeo|"
     r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded)|"
     r"our (?:firm|shipments?|exports?|trucks?|goods|cargo)|are we covered|still covered|help us|give us|for us|"
+    r"covered (?:in|under|now|yet|there)|are (?:\w+ )?(?:aeos?|enterprises|companies|firms|exporters|importers|"
+    r"operators|shipments|goods) (?:still |now |already )?covered|"
     r"(?:we are|we're|i am|i'm|our \w+ is) (?:an?|the|only an?|a small)\b[\w\s-]{0,40}?\b(?:aeo|ace|exporter|importer|"
     r"enterprise|company|firm|trader|operator)s?|any (?:customs )?benefits?|already help)\b",
     re.I)

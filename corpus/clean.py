@@ -182,7 +182,8 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _MD_EMPHASIS = re.compile(r"(?<![\w*_])([*_]{1,2})(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
-_CLOSED_RAW = re.compile(r"<(script|style|template|iframe|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# Possessive, so an unclosed <script> costs one pass, not one scan to the end of the file per tag.
+_CLOSED_RAW = re.compile(r"<(script|style|template|iframe|noscript)\b[^>]*+>(?:[^<]++|<(?!/?\1\b))*+</\1\s*>", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _ANY_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>")
 
