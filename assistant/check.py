@@ -248,7 +248,8 @@ class ClaimChecker:
         role = event_of(sent.text, q.start - sent.start, q.end - sent.start)
         if role not in LIFECYCLE:
             return None
-        named = list(dict.fromkeys(scope(sent.text, None))) or list(dict.fromkeys(partners))
+        named = sorted(claim_economies(sent.text, q.start - sent.start, q.end - sent.start)) or list(
+            dict.fromkeys(partners))
         if not named or len(named) > 2:
             return None
         events = self.table.events(named[0])
@@ -320,9 +321,10 @@ def claim_economies(sentence: str, start: int, end: int) -> set[str]:
     """The economies a claim is about: those its sentence names; in a list naming three or more ("Israel (in
     force …) and Mongolia (…)"), the one nearest before the figure, with a partner joined to it by a dash."""
     named = list(dict.fromkeys(scope(sentence, None)))
-    if len(named) <= 2:
-        return set(named)
     mentions = [m for m in find_mentions(sentence) if m.end <= start]
+    in_item = bool(mentions) and "(" in sentence[mentions[-1].end:start] and ")" not in sentence[mentions[-1].end:start]
+    if len(named) <= 2 and not in_item:
+        return set(named)
     if not mentions:
         return set()
     last = mentions[-1]
