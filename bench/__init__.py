@@ -1,0 +1,1 @@
+"""Benchmarks that need more than the bundled bulletins: ``bench.scale`` (issue 10) and its corpus generator."""
