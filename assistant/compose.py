@@ -114,30 +114,29 @@ class Composer:
         """A question on a topic the bulletins mostly leave alone (duties, tariffs) is answered when a sentence of
         a bulletin about the arrangement asked speaks of exactly that topic; its answer part is quoted."""
         topic = _topic(intent.question)
-        if topic == "that topic" or not intent.partners:
-            return None
+        if topic == "that topic" or not intent.partners or not _EFFECT_QUESTION.search(intent.question):
+            return None  # a rate or a figure for the topic is not what the bulletins give; only whether it changes
         stem = topic.rstrip("s")[:5]
-        for e in [e for e in evidence if e.score >= 0.3][:8]:
-            if stem in e.sentence.text.lower() and set(intent.partners) & self._economies(e.passage.source):
-                if e.sentence.text.rstrip().endswith("?"):
-                    return self._quote_answer(e, book)
-                return Composed("answered", f"{as_sentence(e.sentence.text)} [{book.cite(e)}]")
+        for arr in self.targets(intent, evidence)[:2]:
+            for source in arr.sources:
+                doc = self.docs.get(source)
+                sents = sentences_of(doc.text) if doc else []
+                for i, sent in enumerate(sents):
+                    if doc is None or stem not in sent.text.lower():
+                        continue
+                    chosen = sents[i + 1:i + 3] if sent.text.rstrip().endswith("?") else [sent]
+                    parts = []
+                    for c in chosen:
+                        n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, c.start, c.end,
+                                           _label(doc))
+                        parts.append(f"{as_sentence(c.text)} [{n}]")
+                    if parts:
+                        return Composed("answered", " ".join(parts))
         return None
 
     def _economies(self, source: str) -> set[str]:
         doc = self.docs.get(source)
         return doc.economies() if doc else set()
-
-    def _quote_answer(self, e: Evidence, book: CitationBook) -> Composed:
-        """The FAQ answer after a question line, with the question's own sentence kept as context."""
-        doc = self.docs[e.passage.source]
-        after = [s for s in sentences_of(doc.text) if s.start >= e.sentence.end][:2]
-        parts = []
-        for sent in after:
-            n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, sent.start, sent.end,
-                               _label(doc))
-            parts.append(f"{as_sentence(sent.text)} [{n}]")
-        return Composed("answered", " ".join(parts))
 
     def unknown_partners(self, intent: Intent) -> list[str]:
         """Partners the question names that no indexed bulletin mentions at all."""
@@ -659,6 +658,10 @@ _EXISTENCE = re.compile(r"\b(?:have|has|is there|are there|signed|concluded)\b.*
                         r"mras?|deals?|mutual recognition)\b", re.I)
 _APPLICATION = re.compile(r"\b(?:benefit\w*|covered|inspect\w*|faster|get|help|apply|applies|now|yet|already|"
                           r"in force|from when|since when)\b", re.I)
+# "Does the arrangement reduce/change/affect the duty …?": a yes-no question on the arrangement's effect.
+_EFFECT_QUESTION = re.compile(r"^\s*(?:does|do|will|would|is|are|can)\b.*\b(?:arrangement|agreement|mra|mutual "
+                              r"recognition|aeo status)\b.*\b(?:reduc\w*|chang\w*|affect\w*|lower\w*|cut\w*|exempt\w*|"
+                              r"waive\w*|remov\w*)\b", re.I)
 _CODE_WORDS = re.compile(r"\b(?:codes?|identifiers?|identification|number|declar\w*|enter|fill)\b", re.I)
 _STATUS_ASKED = [
     ("sign", re.compile(r"\bnot (?:yet )?(?:been )?(?:implemented|in force|applied|applying)\b|\bsigned but\b|"
