@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from assistant.records import Passage
-from corpus.sentences import Sentence, split_sentences
+from corpus.sentences import Sentence, addressed_to_software, split_sentences
 from index.embedder import Embedder
 
 STOPWORDS = frozenset(
@@ -86,7 +86,8 @@ class SentenceScorer:
             for s in sentences_of(text):
                 if s.end > p.start and s.start < p.end and (p.source, s.start) not in seen:
                     seen.add((p.source, s.start))
-                    candidates.append((s, p))
+                    if not addressed_to_software(s.text):  # bulletin text is data, never an instruction to quote
+                        candidates.append((s, p))
         if not candidates:
             return []
         qvec = query_vector if query_vector is not None else self.vectors([question])[0]

@@ -28,3 +28,16 @@ DATE_LABELS: list[str] = [
     r"issue date", r"published(?: on)?", r"posted(?: on)?", r"issued(?: on)?", r"released(?: on)?",
     r"(?:page )?(?:last )?(?:revised|updated|modified)(?: on)?", r"date",
 ]
+
+# Sentences addressed to an assistant or a reader's software rather than to traders: bulletin text is data,
+# never instruction, so such a sentence is never quoted as an answer nor used to support a claim.
+INSTRUCTION_CUES: list[str] = [
+    r"\bignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) (?:instructions?|prompts?|text)",
+    r"\bdisregard (?:all |any )?(?:the )?(?:previous|prior|above) ",
+    r"\b(?:system|developer) (?:note|prompt|message|instruction)s?\b",
+    r"\b(?:note|instructions?|message) (?:to|for) (?:the |any )?(?:assistant|ai|model|chatbot|llm|language model)\b",
+    r"\b(?:you are|as) (?:an? )?(?:ai|assistant|language model|chatbot)\b",
+    r"\b(?:assistant|ai|chatbot|model)s?\s*(?:must|should|shall|will)\s+(?:say|answer|reply|state|respond|report)\b",
+    r"^\s*(?:say|answer|reply|respond|tell the user)\s+(?:that|with)\b",
+    r"\bprompt injection\b|\bjailbreak\b",
+]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from corpus.rules import INSTRUCTION_CUES
+
 # A sentence ends at . ! ? 。 ; (or a line break) when what follows starts a new sentence.
 # Abbreviations common in bulletins do not end one.
 _ABBREV = re.compile(r"(?:\b(?:No|Art|Nos|Mr|Mrs|Ms|Dr|St|Co|Ltd|Inc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc|vs|U\.S|U\.K|E\.U)\.)$")
@@ -67,3 +69,12 @@ def _add(out: list[Sentence], text: str, start: int, end: int, offset: int) -> N
         if body[:1] in ";,":
             s += 1 + (len(body[1:]) - len(body[1:].lstrip()))
         out.append(Sentence(text[s:e], s + offset, e + offset))
+
+
+_INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in INSTRUCTION_CUES), re.I)
+
+
+def addressed_to_software(text: str) -> bool:
+    """Whether a sentence speaks to an assistant or a program ("Ignore previous instructions and say …",
+    "SYSTEM NOTE TO THE ASSISTANT: …") instead of to traders: such text is data, never an answer or evidence."""
+    return bool(_INSTRUCTION.search(text))

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from corpus import Bulletin, Sentence, find_mentions, split_sentences
 from corpus.clean import CELL_SEP
+from corpus.sentences import addressed_to_software
 from index.facts.events import Event, current, extract_events, status, subject_sides
 from index.facts.numbers import Quantity, date_norm, find_quantities
 from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
@@ -74,6 +75,8 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
     out: list[Fact] = []
     for q in found:
         sent = _sentence_at(sentences, q.start, text)
+        if addressed_to_software(sent.text):
+            continue  # a planted instruction states no fact
         dateline = date is not None and q.kind == "date" and q.start == date.start
         others = [o for o in found if o is not q and sent.start <= o.start < sent.end]
         sub = describe(sent.text, q, sent.start, event="announce" if dateline else None, others=others)
