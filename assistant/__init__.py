@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
     from assistant.records import Answer, Citation, Passage
-    from assistant.retrieve import Filters, HybridRetriever, resolve_partner
+    from assistant.retrieve import Filters, HybridRetriever
     from assistant.service import Assistant, EmptyIndexError, make_embedder, make_store
     from assistant.settings import Settings
+    from corpus.partners import resolve_partner
 
 _MODULES: dict[str, str] = {
     "Conversation": "assistant.conversation",
@@ -22,7 +23,7 @@ _MODULES: dict[str, str] = {
     "Passage": "assistant.records",
     "Filters": "assistant.retrieve",
     "HybridRetriever": "assistant.retrieve",
-    "resolve_partner": "assistant.retrieve",
+    "resolve_partner": "corpus.partners",
     "Assistant": "assistant.service",
     "EmptyIndexError": "assistant.service",
     "make_embedder": "assistant.service",

@@ -132,7 +132,7 @@ def cmd_ingest(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_search(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
-    from assistant.retrieve import resolve_partner
+    from corpus.partners import resolve_partner
 
     partner = resolve_partner(args.partner) if args.partner else None
     result = a.search_grouped(args.query, partner=partner, since=args.since, until=args.until, k=args.k)
@@ -210,7 +210,7 @@ def cmd_bulletins(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_facts(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
-    from assistant.retrieve import resolve_partner
+    from corpus.partners import resolve_partner
 
     partner = resolve_partner(args.partner) if args.partner else None
     rows = a.facts_json(partner=partner, subject=args.subject)

@@ -12,7 +12,6 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.records import Passage
-from corpus.partners import canonical, fuzzy
 from index.catalog import Catalog, DocumentRow, partner_key
 from index.embedder import Embedder
 from index.store import StoreFilter, VectorStore
@@ -38,14 +37,6 @@ class Filters:
 
 def _key(d: date) -> int:
     return d.year * 10000 + d.month * 100 + d.day
-
-
-def resolve_partner(name: str) -> str:
-    """The canonical economy for a user-typed partner name; unknown names raise ValueError."""
-    found = canonical(name) or fuzzy(name)
-    if not found:
-        raise ValueError(f"unknown partner {name!r}: give an economy such as Serbia, Macao or the EU")
-    return found
 
 
 class _Ranked(BaseRetriever):

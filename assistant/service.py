@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer import CitationBook, relevant, renumber
 from assistant.check import CheckResult, ClaimChecker, ground, supersessions
@@ -19,15 +19,15 @@ from assistant.evidence import SentenceScorer, sentences_of
 from assistant.highlight import best_window, highlight_spans, mark
 from assistant.llm import make_llm, rewrite
 from assistant.records import Answer, Citation, Passage
-from assistant.retrieve import Filters, HybridRetriever
 from assistant.settings import Settings
 from assistant.understand import Intent, understand
 from index.catalog import Catalog, DocumentRow
-from index.chunking import Chunker
-from index.embedder import Embedder, LlamaIndexEmbedding, SentenceTransformerEmbedder, offline
+from index.embedder import Embedder, SentenceTransformerEmbedder, offline
 from index.facts import Arrangement, Fact, FactTable
-from index.ingest import Indexer, IngestReport
-from index.store import ChromaStore, VectorStore, chroma_client
+
+if TYPE_CHECKING:  # imported where used: commands that read the catalog only never load llama-index or Chroma
+    from index.ingest import Indexer, IngestReport
+    from index.store import VectorStore
 
 _UNSET: Any = object()
 EVIDENCE_DEPTH = 8
@@ -44,6 +44,8 @@ def make_embedder(settings: Settings) -> Embedder:
 
 def make_store(settings: Settings) -> VectorStore:
     """The factory for the store role: a Chroma server when CHROMA_HOST is set, else embedded on disk."""
+    from index.store import ChromaStore, chroma_client
+
     if settings.chroma_host:
         client = chroma_client(host=settings.chroma_host, port=settings.chroma_port)
     else:
@@ -89,6 +91,9 @@ class Assistant:
 
     @property
     def indexer(self) -> Indexer:
+        from index.chunking import Chunker
+        from index.ingest import Indexer
+
         return Indexer(
             self.catalog, self.store, self.embedder,
             Chunker(self.settings.chunk_size, self.settings.chunk_overlap),
@@ -168,6 +173,8 @@ class Assistant:
         if since and until and since > until:
             raise ValueError("--since is after --until")
         self._require_index()
+        from assistant.retrieve import Filters, HybridRetriever
+
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
         return retriever.retrieve(query, k or self.settings.top_k, Filters(partner, since, until))
 
@@ -259,6 +266,8 @@ class Assistant:
         qvec = self.scorer.vectors([intent.query])[0]
         snap = self.snapshot()
         docs = snap.docs
+        from assistant.retrieve import HybridRetriever
+
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
         # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
         passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec,
@@ -422,6 +431,8 @@ def _configure_llama_index(embedder: Embedder) -> None:
     """Point llama-index's globals at our embedder and no LLM, so nothing reaches for a hosted API."""
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core.llms import MockLLM
+
+    from index.llama_embedding import LlamaIndexEmbedding
 
     LlamaSettings.embed_model = LlamaIndexEmbedding(embedder)
     LlamaSettings.llm = MockLLM()

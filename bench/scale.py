@@ -168,7 +168,7 @@ def ingest_side_by_side(assistant: Any, vanilla: Vanilla, files: list[Path], sli
 
 def time_queries(assistant: Any, work: Workload, rounds: int) -> dict[str, Any]:
     """Wall time per call, after one untimed pass (a running server has seen questions before)."""
-    from assistant.retrieve import resolve_partner
+    from corpus.partners import resolve_partner
 
     def search(item: dict[str, Any]) -> Callable[[], Any]:
         partner = resolve_partner(item["partner"]) if item.get("partner") else None

@@ -281,3 +281,11 @@ def fuzzy(word: str, cutoff: float = 0.8) -> str | None:
                   if (a not in _CASE_SENSITIVE or a in _DEMONYMS) and len(a) >= _NO_FUZZ_BELOW}
     match = difflib.get_close_matches(word.lower(), list(candidates), n=1, cutoff=cutoff)
     return _aliases()[candidates[match[0]]] if match else None
+
+
+def resolve_partner(name: str) -> str:
+    """The canonical economy for a user-typed partner name; unknown names raise ValueError."""
+    found = canonical(name) or fuzzy(name)
+    if not found:
+        raise ValueError(f"unknown partner {name!r}: give an economy such as Serbia, Macao or the EU")
+    return found

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from index.catalog import Catalog, DocumentRow, partner_key
     from index.chunking import Chunker
-    from index.embedder import Embedder, LlamaIndexEmbedding, SentenceTransformerEmbedder, offline
+    from index.embedder import Embedder, SentenceTransformerEmbedder, offline
     from index.ingest import Extension, Indexer, IngestReport, chunk_metadata
+    from index.llama_embedding import LlamaIndexEmbedding
     from index.records import Chunk
     from index.store import ChromaStore, Hit, StoreFilter, VectorStore, chroma_client
 
@@ -22,7 +23,7 @@ _MODULES: dict[str, str] = {
     "partner_key": "index.catalog",
     "Chunker": "index.chunking",
     "Embedder": "index.embedder",
-    "LlamaIndexEmbedding": "index.embedder",
+    "LlamaIndexEmbedding": "index.llama_embedding",
     "SentenceTransformerEmbedder": "index.embedder",
     "offline": "index.embedder",
     "Extension": "index.ingest",

@@ -6,9 +6,6 @@ import os
 import threading
 from typing import Any, Protocol, runtime_checkable
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import PrivateAttr
-
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -68,30 +65,11 @@ class SentenceTransformerEmbedder:
         return [list(map(float, v)) for v in vectors]
 
 
-class LlamaIndexEmbedding(BaseEmbedding):
-    """Lets llama-index retrievers use our embedder, so no hosted default is ever reached."""
+def __getattr__(name: str) -> Any:
+    """``LlamaIndexEmbedding`` lives in ``index.llama_embedding`` so that importing the embedder role does not
+    import llama-index (commands that need no model answer in well under a second)."""
+    if name == "LlamaIndexEmbedding":
+        from index.llama_embedding import LlamaIndexEmbedding
 
-    _embedder: Embedder = PrivateAttr()
-
-    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
-        super().__init__(model_name=embedder.name, **kwargs)
-        self._embedder = embedder
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "CustomsAssistantEmbedding"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed([query])[0]
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed([text])[0]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed(texts)
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
+        return LlamaIndexEmbedding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

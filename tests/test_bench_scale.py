@@ -49,7 +49,7 @@ def test_generator_is_deterministic_and_has_the_promised_shapes(tmp_path: Path) 
 
 
 def test_workload_names_partners_the_service_can_resolve(tmp_path: Path) -> None:
-    from assistant.retrieve import resolve_partner
+    from corpus.partners import resolve_partner
 
     records = generate(tmp_path, 30, seed=0)
     work = workload(records, questions=6, searches=2, drafts=2)
