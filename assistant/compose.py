@@ -568,10 +568,24 @@ class Composer:
             about = ""
             if doc and doc.partners:
                 about = f" on the AEO arrangement between {doc.home or 'customs'} and {', '.join(doc.partners)}"
-            n = book.cite(e)
             dated = f"dated {self._date_label(e.passage.source)}{self._cite_dateline(book, e.passage.source)}"
-            lines.append(f"The bulletin{about}, {dated}, says: {as_sentence(e.sentence.text)} [{n}]")
+            # A bulletin is named by its own title and issuer, when its text carries them, so a reader sees what
+            # it is about even when the matching sentence is only its masthead.
+            named = "The bulletin"
+            pos = doc.text.find(doc.title) if doc and doc.title else -1
+            if doc is not None and pos >= 0:
+                named = f"“{doc.title}”{self._cite_span(book, doc, pos, pos + len(doc.title))}"
+            issuer = f" from {doc.issuer}" if doc and doc.issuer and doc.issuer not in named else ""
+            line = f"{named}{issuer}{about}, {dated}"
+            if named != "The bulletin" and len(e.sentence.text) < 60:
+                lines.append(line + ".")
+            else:
+                lines.append(f"{line}, says: {as_sentence(e.sentence.text)} [{book.cite(e)}]")
         return Composed("answered", " ".join(lines))
+
+    def _cite_span(self, book: CitationBook, doc: DocumentRow, start: int, end: int) -> str:
+        n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, start, end, _label(doc))
+        return f" [{n}]"
 
     # -- pieces -------------------------------------------------------------------------------
     def _home(self, arr: Arrangement) -> str:

@@ -56,6 +56,8 @@ _BENEFITS = re.compile(
 _SEARCH = re.compile(
     r"^\s*(?:any |all |the |latest |recent )?(announcements?|bulletins?|news|press releases?|notices?|find|show me|search|articles?|what did the bulletin say|"
     r"what was announced|latest)\b", re.I)
+_WHICH_BULLETINS = re.compile(r"\b(?:which|what|any) (?:bulletins?|announcements?|notices?|press releases?|"
+                              r"communiqu\w*|circulars?|news)\b", re.I)
 _SIGNED = re.compile(r"\b(sign\w*|conclud\w*|agree[sd]?|deal|concluded|inked)\b", re.I)
 _IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|"
                        r"operational|valid|from when|since when|benefits?|facilitation|covered|apply|applies)\b", re.I)
@@ -146,7 +148,7 @@ def classify(question: str) -> tuple[str, str | None]:
         return "benefits", None
     if date_field:
         return "date", date_field
-    if _SEARCH.search(q):
+    if _SEARCH.search(q) or _WHICH_BULLETINS.search(q):
         return "search", None
     return "general", None
 
