@@ -5,8 +5,9 @@ and their heavy dependencies."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -36,16 +37,4 @@ __all__ = [
     "Passage", "Settings", "make_embedder", "make_store", "resolve_partner",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """Import the submodule that defines ``name`` on first access, then keep the name here."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _MODULES)

@@ -17,6 +17,7 @@ from corpus import Sentence, find_mentions, split_sentences
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, Event, current
+from index.facts.numbers import norm_parts
 from index.facts.rules import LIFECYCLE
 from index.facts.subjects import event_of
 
@@ -112,15 +113,7 @@ def numbers_agree(a: float, qa: str | None, ta: float, b: float, qb: str | None,
 def _date_parts(q: Quantity | Fact) -> tuple[int | None, int | None, int | None]:
     if isinstance(q, Quantity) and q.date is not None:
         return q.date.year, q.date.month, q.date.day
-    norm = q.norm
-    if q.kind == "year":
-        return int(norm), None, None
-    if norm.startswith("---"):
-        return None, None, int(norm[3:])
-    if norm.startswith("--"):
-        return None, int(norm[2:4]), int(norm[5:7])
-    parts = [int(p) for p in norm.split("-")]
-    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+    return norm_parts(q.norm)
 
 
 def agree(q: Quantity, f: Fact) -> str:

@@ -65,7 +65,7 @@ class Composer:
         if not hit:
             return None
         start, stop = hit[0].start, hit[-1].end
-        return book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, start, stop, _label(doc))
+        return _cite(book, doc, start, stop)
 
     def _cite_field(self, book: CitationBook, span: FieldSpan | None) -> str:
         if span is None or span.start < 0:
@@ -127,8 +127,7 @@ class Composer:
                     chosen = sents[i + 1:i + 3] if sent.text.rstrip().endswith("?") else [sent]
                     parts = []
                     for c in chosen:
-                        n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, c.start, c.end,
-                                           _label(doc))
+                        n = _cite(book, doc, c.start, c.end)
                         parts.append(f"{as_sentence(c.text)} [{n}]")
                     if parts:
                         return Composed("answered", " ".join(parts))
@@ -191,8 +190,7 @@ class Composer:
                 doc = self.docs.get(source)
                 for sent in sentences_of(doc.text) if doc else []:
                     if doc and wanted(sent.text):
-                        n = book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, sent.start,
-                                           sent.end, _label(doc))
+                        n = _cite(book, doc, sent.start, sent.end)
                         return f"{as_sentence(sent.text)} [{n}]"
             return ""
         return find
@@ -524,8 +522,7 @@ class Composer:
             opening = next((s for s in sentences_of(doc.text) if len(s.text) > 40), None)
             if opening is None:
                 continue
-            n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, opening.start, opening.end,
-                               _label(doc))
+            n = _cite(book, doc, opening.start, opening.end)
             lines.append(f"Dated {self._date_label(doc.source)}{self._cite_dateline(book, doc.source)}: "
                          f"{as_sentence(opening.text)} [{n}]")
         return Composed("answered", " ".join(lines))
@@ -542,8 +539,7 @@ class Composer:
         sents = sentences_of(doc.text) if doc else []
         after = [s for s in sents if s.start >= best.sentence.end][:1]
         if doc and after and _CONTINUES.match(after[0].text):
-            n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, after[0].start, after[0].end,
-                               _label(doc))
+            n = _cite(book, doc, after[0].start, after[0].end)
             parts.append(f"{as_sentence(after[0].text)} [{n}]")
         return Composed("answered", " ".join(parts))
 
@@ -584,7 +580,7 @@ class Composer:
         return Composed("answered", " ".join(lines))
 
     def _cite_span(self, book: CitationBook, doc: DocumentRow, start: int, end: int) -> str:
-        n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, start, end, _label(doc))
+        n = _cite(book, doc, start, end)
         return f" [{n}]"
 
     # -- pieces -------------------------------------------------------------------------------
@@ -607,8 +603,7 @@ class Composer:
             doc = self.docs.get(source)
             for s in sentences_of(doc.text) if doc else []:
                 if doc and wanted(s.text.lower()):
-                    return book.cite_span(source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end,
-                                          _label(doc))
+                    return _cite(book, doc, s.start, s.end)
         return None
 
     def _measuresas_sentence(self, arr: Arrangement, book: CitationBook, lead: bool = False) -> str:
@@ -652,7 +647,7 @@ class Composer:
             for name in others:
                 for s in sentences_of(doc.text):
                     if any(x.name == name for x in find_mentions(s.text)):
-                        cites.append(f"{name} [{book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))}]")
+                        cites.append(f"{name} [{_cite(book, doc, s.start, s.end)}]")
                         break
             if cites:
                 parts.append(f"Besides {', '.join(doc.partners)}, the bulletin {doc.source} names: " + "; ".join(cites) + ".")
@@ -663,7 +658,7 @@ class Composer:
         for doc in self.docs.values():
             for s in sentences_of(doc.text):
                 if any(m.name == partner for m in find_mentions(s.text)) and (cue is None or cue.search(s.text)):
-                    n = book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, s.start, s.end, _label(doc))
+                    n = _cite(book, doc, s.start, s.end)
                     return f"{as_sentence(s.text)} [{n}]"
         return ""
 
@@ -715,25 +710,9 @@ def _date_norm(d: PartialDate) -> str | None:
     return f"{d.year:04d}" + (f"-{d.month:02d}" if d.month else "") + (f"-{d.day:02d}" if d.month and d.day else "")
 
 
-def _when(arr: Arrangement) -> str | None:
-    """The date that places an arrangement in time: signed, else in force, else announced or published."""
-    for span in (arr.signed, arr.in_force, arr.announced, arr.published):
-        if span is not None and _has_year(span.value):
-            return span.value
-    return None
-
-
 def _in_period(norm: str | None, intent: Intent) -> bool:
     """Whether a normalised date (YYYY[-MM[-DD]]) lies in the question's year or since/until range."""
-    if not norm or not _has_year(norm):
-        return False
-    year = int(norm[:4])
-    if intent.year and year != intent.year:
-        return False
-    iso = (norm + "-01-01")[:10] if len(norm) == 4 else (norm + "-01")[:10] if len(norm) == 7 else norm[:10]
-    if intent.since and iso < intent.since.isoformat():
-        return False
-    return not (intent.until and iso > intent.until.isoformat())
+    return lifecycle.in_period(norm, intent.year, intent.since, intent.until)
 
 
 _SPLIT = re.compile(r",?\s+and\s+(?=(?:how|what|which|the|its|their)\b|(?:growth|share|change|increase|rate|"
@@ -777,6 +756,11 @@ def wanted_kinds(question: str) -> set[str]:
     return set()
 
 
+def _cite(book: CitationBook, doc: DocumentRow, start: int, end: int) -> int:
+    """Cite ``doc.text[start:end]`` (a sentence or a run of them) and return its marker number."""
+    return book.cite_span(doc.source, doc.doc_id, doc.title, doc.date_iso, doc.text, start, end, _label(doc))
+
+
 def _label(doc: DocumentRow) -> str | None:
     return doc.date.label() if doc.date else None
 
@@ -790,27 +774,13 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December"]
-
-
 def _day(norm: str) -> str:
-    """A normalised date (YYYY-MM-DD, --MM-DD, YYYY-MM, YYYY) in words a reader expects."""
-    parts = norm.lstrip("-").split("-")
-    try:
-        if norm.startswith("--") and len(parts) == 2:
-            return f"{_MONTH_NAMES[int(parts[0]) - 1]} {int(parts[1])}"
-        if len(parts) == 3:
-            return f"{int(parts[2])} {_MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{_MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return norm
+    """A date in words, its gaps said by the sentence around it."""
+    return lifecycle.day(norm, gaps=False)
 
 
 def _has_year(norm: str) -> bool:
-    return not norm.startswith("--") and norm[:4].isdigit()
+    return lifecycle.has_year(norm)
 
 
 def _topic(question: str) -> str:

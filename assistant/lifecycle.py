@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date as Date
 
 from corpus.dates import find_dates
 from index.facts import Arrangement
 from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, status
+from index.facts.numbers import norm_parts
 
 # Words in a question that name a life-cycle step (regular-expression fragments), most specific first.
 QUESTION_ROLES: list[tuple[str, str]] = [
@@ -51,13 +51,6 @@ _HOW_TO_JOIN = re.compile(r"\b(?:apply|join|contact|upgrade|application|wishing 
 _CERT = re.compile(r"\b(?:certif\w*|AEOs?\b|Authori[sz]ed Economic Operators?|status)\b", re.I)
 
 
-@dataclass(frozen=True)
-class Cited:
-    """A sentence of answer text with its citation markers already in it."""
-
-    text: str
-
-
 Cite = Callable[[str, int, int], str]  # (source, start, end) -> " [n]" or ""
 
 
@@ -78,18 +71,21 @@ def roles_asked(question: str, default: str | None) -> list[str]:
     return roles or ([default] if default else [])
 
 
-def day(norm: str) -> str:
-    """A normalised date (YYYY-MM-DD, --MM-DD, YYYY-MM, YYYY) in words a reader expects."""
-    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December"]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+def day(norm: str, gaps: bool = True) -> str:
+    """A normalised date (YYYY-MM-DD, --MM-DD, YYYY-MM, YYYY) in words a reader expects; with ``gaps`` a part
+    the text did not give is said to be missing."""
     parts = norm.lstrip("-").split("-")
     try:
         if norm.startswith("--") and len(parts) == 2:
-            return f"{months[int(parts[0]) - 1]} {int(parts[1])} (the year is not given)"
+            return f"{_MONTHS[int(parts[0]) - 1]} {int(parts[1])}" + (" (the year is not given)" if gaps else "")
         if len(parts) == 3:
-            return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
         if len(parts) == 2:
-            return f"{months[int(parts[1]) - 1]} {parts[0]} (day not given)"
+            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" + (" (day not given)" if gaps else "")
     except (ValueError, IndexError):
         pass
     return norm
@@ -163,7 +159,6 @@ def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool) -> tu
     if wants_year and not has_year(chosen.date):
         return (f"The bulletins do not give the year: they give only {day(chosen.date or '')} for when "
                 f"{label} {_ROLE_WORDS.get(role, role)}{cite(chosen.source, chosen.start, chosen.end)}."), "partial"
-    verb = _ROLE_WORDS.get(role, role)
     extra = ""
     if role == "in_force":
         phases = sorted({e.date for e in arr.events if e.role == "in_force" and e.date and e.date != chosen.date
@@ -185,7 +180,6 @@ def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool) -> tu
         ends = sorted(e.date for e in events if e.date and e.date != chosen.date)
         if ends:
             extra = f" to {day(ends[-1])}"
-    del verb
     text = (f"{_cap(label)} {_ROLE_DATED.get(role, role)} {day(chosen.date or '')}"
             f"{cite(chosen.source, chosen.start, chosen.end)}{extra}.")
     return text, "yes"
@@ -211,8 +205,8 @@ def in_period(norm: str | None, year: int | None, since: Date | None, until: Dat
     if not has_year(norm):
         return False
     assert norm is not None
-    parts = [int(p) for p in norm.split("-")]
-    y, m, d = parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+    y, m, d = norm_parts(norm)
+    assert y is not None
     if exact is not None:
         ey, em, ed = exact
         return (ey in (None, y)) and (em in (None, m)) and (ed in (None, d))

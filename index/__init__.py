@@ -5,8 +5,9 @@ and their heavy dependencies."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
     from index.catalog import Catalog, DocumentRow, partner_key
@@ -44,16 +45,4 @@ __all__ = [
     "chroma_client", "chunk_metadata", "offline", "partner_key",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """Import the submodule that defines ``name`` on first access, then keep the name here."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _MODULES)

@@ -5,8 +5,9 @@ and their heavy dependencies."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
     from index.facts.extract import extract_arrangements, extract_facts, sentence_period
@@ -51,16 +52,4 @@ __all__ = [
     "match_score", "parse_number", "parse_ordinal", "same_subject", "scope", "sentence_period",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """Import the submodule that defines ``name`` on first access, then keep the name here."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(globals(), _MODULES)

@@ -11,6 +11,7 @@ gives for a role is the valid one, and a date a sentence calls an error is kept 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -19,7 +20,7 @@ from typing import Any
 from corpus import Bulletin, find_mentions, split_sentences
 from corpus.clean import CELL_SEP
 from corpus.records import PartialDate
-from index.facts.numbers import date_norm, find_quantities
+from index.facts.numbers import date_norm, find_quantities, norm_parts
 from index.facts.records import Fact
 from index.facts.rules import LIFECYCLE, NOT_AN_ARRANGEMENT, STATUS_WORDS, compile_roles
 from index.facts.subjects import event_of, scope
@@ -127,6 +128,7 @@ def _from_sentences(bulletin: Bulletin, facts: Sequence[Fact], subject: tuple[st
     text = bulletin.text
     dateline = bulletin.date.start if bulletin.date and bulletin.date.start >= 0 else -2
     sentences = split_sentences(text)
+    starts = [x.start for x in sentences]
     for f in facts:
         if f.kind not in ("date", "year") or f.start == dateline or f.event not in LIFECYCLE or CELL_SEP in f.quote:
             continue
@@ -147,7 +149,8 @@ def _from_sentences(bulletin: Bulletin, facts: Sequence[Fact], subject: tuple[st
             # arrangement; a sentence naming no economy speaks of the subject only when it points back at it
         d = _partial(f)
         role = f.event or ""
-        nxt = next((s for s in sentences if s.start >= f.sent_end), None)
+        i = bisect_left(starts, f.sent_end)  # the sentence after this one, found in log time
+        nxt = sentences[i] if i < len(sentences) else None
         if _ERROR_CUE.search(f.quote[max(0, lo - 80):hi + 80]) or (
                 nxt is not None and _ERROR_CUE.search(nxt.text[:60]) and re.match(r"\s*(?:That|This|The) date", nxt.text)):
             role = ERRONEOUS
@@ -157,16 +160,8 @@ def _from_sentences(bulletin: Bulletin, facts: Sequence[Fact], subject: tuple[st
 
 
 def _partial(f: Fact) -> PartialDate:
-    norm = f.norm
-    if f.kind == "year":
-        return PartialDate(int(norm), None, None, f.expr, f.start, f.end)
-    if norm.startswith("---"):
-        return PartialDate(None, None, int(norm[3:]), f.expr, f.start, f.end)
-    if norm.startswith("--"):
-        return PartialDate(None, int(norm[2:4]), int(norm[5:7]), f.expr, f.start, f.end)
-    parts = [int(p) for p in norm.split("-")]
-    return PartialDate(parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None, f.expr,
-                       f.start, f.end)
+    year, month, day = norm_parts(f.norm)
+    return PartialDate(year, month, day, f.expr, f.start, f.end)
 
 
 def _from_tables(bulletin: Bulletin, subject: tuple[str, str] | None) -> list[Event]:
@@ -277,8 +272,8 @@ def current(events: Sequence[Event], role: str) -> Event | None:
 def _as_date(norm: str | None) -> Date | None:
     if not norm or norm.startswith("-"):
         return None
-    parts = [int(p) for p in norm.split("-")]
-    return Date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    year, month, day = norm_parts(norm)
+    return Date(year or 1, month or 1, day or 1)
 
 
 STATUS_TEXT = {

@@ -175,6 +175,17 @@ def date_norm(d: PartialDate) -> str:
     return f"---{d.day:02d}" if d.day else ""
 
 
+def norm_parts(norm: str) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of a normalised date — the inverse of ``date_norm``; parts the text did not give
+    stay None."""
+    if norm.startswith("---"):
+        return None, None, int(norm[3:])
+    if norm.startswith("--"):
+        return None, int(norm[2:4]), int(norm[5:7])
+    parts = [int(p) for p in norm.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+
+
 def format_value(value: float | None) -> str:
     """A number as a plain string: 4360000000, 32.9, 3."""
     if value is None:
