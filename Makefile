@@ -7,7 +7,7 @@ PIP       := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST      ?= 127.0.0.1
 PORT      ?= 7860
 
-.PHONY: run test install browser lint typecheck bench bench-scale clean
+.PHONY: run test test-reliability install browser lint typecheck bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,6 +34,12 @@ browser:
 test: install browser
 	$(PY) -m pytest
 
+## Reliability suite (issue 11): hostile files and questions, kill -9 during ingest, 50 users on a real server,
+## planted instructions, XSS in Chromium. Table on stdout; JSON and Markdown in out/reliability/. Each step has its
+## own deadline; the whole run is cut off at 20 minutes whatever happens.
+test-reliability: install browser
+	HF_HUB_OFFLINE=1 timeout 1200 $(PY) -m reliability --out out/reliability
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
@@ -44,6 +50,10 @@ bench: install
 ## The corpus-dev gate: a fresh data folder with only ../shared/corpus-dev/bulletins, its questions and claims.
 eval-dev: install
 	bash .ci/eval-dev
+
+## The invented sets' gates: evals/sets/invented/{a,b}, bulletins of partners and wordings no rule was written from.
+eval-invented: install
+	bash .ci/eval-invented
 
 ## Scale benchmark (issue 10) on N generated bulletins: ingest vs vanilla llama-index, latency, serve, RSS.
 bench-scale: install

@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assistant.lifecycle import roles_asked
 from corpus import Sentence, find_mentions, split_sentences
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
 from index.facts import sentence_period as _sentence_period
-from index.facts.events import ERRONEOUS, Event, current
+from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended, standing, status
 from index.facts.numbers import norm_parts
-from index.facts.rules import LIFECYCLE
-from index.facts.subjects import event_of
+from index.facts.rules import LIFECYCLE, NOT_AN_ARRANGEMENT
+from index.facts.subjects import Subject, cover, event_of, key_terms
 
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
 _RELATIVE = {"nearly": (0.9, 1.0), "about": (0.9, 1.1)}
@@ -151,15 +152,27 @@ class ClaimChecker:
         self.table = table
         self.similar = similar
         self.min_similarity = min_similarity
+        # Set per check: the text, its citations and the question's terms the claims are read with.
+        self._text: str = ""
+        self._cited: Cited = {}
+        self._asked: frozenset[str] = frozenset()
+        self._asked_role: str | None = None
 
     def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None,
-              facts: Sequence[Fact] | None = None, superseded: dict[str, Fact] | None = None) -> CheckResult:
-        """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties.
+              facts: Sequence[Fact] | None = None, superseded: dict[str, Fact] | None = None,
+              question: str = "") -> CheckResult:
+        """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties, and a
+        bare figure ("1,043 at the end of April") measures what ``question`` asks about.
 
         ``cited`` (an answer's citations: marker number -> source span) lets a claim resolve to the
         fact row inside the sentence it cites before any costlier matching is tried.
         """
         self._text, self._cited = text, cited or {}
+        # A bare figure answers "how many / how much" with the question's subject; a date with no cue of its own
+        # ("Indonesia (12 March 2024)") dates the one step the question asks about.
+        self._asked = frozenset(key_terms(question)) if question and _HOW_MUCH.search(question) else frozenset()
+        roles = roles_asked(question, None) if question else []
+        self._asked_role = roles[0] if len(roles) == 1 and roles[0] not in NOT_AN_ARRANGEMENT else None
         facts = list(facts) if facts is not None else self.table.facts()
         if superseded is None:
             superseded = supersessions(facts)
@@ -169,16 +182,24 @@ class ClaimChecker:
         for sent in sentences:
             inside = [q for q in found if sent.start <= q.start < sent.end]
             period, period_years = _sentence_period(text, sent, inside)
+            dating = [q for q in inside if _as_of_date(text, q, inside)]
+            mine: list[Claim] = []
             for q in inside:
-                if q.start in period_years or _as_of_date(text, q, inside):
+                if q.start in period_years or q in dating:
                     continue
-                claims.append(self._judge(q, sent, inside, None if q.kind == "year" else period, facts,
-                                          superseded, partners))
+                mine.append(self._judge(q, sent, inside, None if q.kind == "year" else period, facts,
+                                       superseded, partners))
+            claims.extend(mine)
+            claims.extend(c for q in dating if (c := self._as_of(q, mine, facts)) is not None)
         return CheckResult(text, worst([c.verdict for c in claims]), tuple(claims))
 
     def _judge(self, q: Quantity, sent: Sentence, inside: list[Quantity], period: str | None, facts: list[Fact],
                superseded: dict[str, Fact], partners: Sequence[str]) -> Claim:
         subject = describe(sent.text, q, sent.start, others=[o for o in inside if o is not q])
+        if (q.kind not in ("date", "year") and not subject.surface and self._asked and not (subject.head & self._asked)
+                and not _PART_OF.search(sent.text[max(0, q.start - sent.start - 30):q.start - sent.start])):
+            # A figure that names no noun of its own answers the question: it counts what the question asks about.
+            subject = Subject(subject.phrase, self._asked, subject.terms | self._asked, "", subject.event)
         named = claim_economies(sent.text, q.start - sent.start, q.end - sent.start)
         claim_scope = named or set(partners)  # an answer's claims are about its question's economies
         strict = bool(named)  # economies the claim names must all be the fact's; the question's, one of them
@@ -190,6 +211,12 @@ class ClaimChecker:
             by_event = self._judge_event(q, sent, make, partners)
             if by_event is not None:
                 return by_event
+            if _document_date(sent.text, q.start - sent.start):
+                # "ZATCA's release of 29 June 2023", "(GACC, 6 March 2025)": the date of a bulletin, checked
+                # against the bulletins' own dates.
+                own = [f for f in facts if f.subject.startswith("publication date") and agree(q, f) == "yes"]
+                if own:
+                    return make("supported", fact=own[0], note=f"{own[0].source} is dated {own[0].expr!r}")
 
         scored: list[tuple[float, Fact]] = []
         for f in facts:
@@ -201,6 +228,12 @@ class ClaimChecker:
             if score is None:
                 continue
             scored.append((score + (0.2 if set(partners) & set(f.partners) else 0.0), f))
+        if not scored and q.kind == "date" and subject.head:
+            # A dated event with no life-cycle role ("the campaign, from 15 May to …"): every word of the claim's
+            # subject in the fact's sentence is match enough.
+            scored = [(1.0, f) for f in facts if f.kind == "date" and not f.subject.startswith("publication date")
+                      and (not period or not f.period or f.period == period) and _scope_fits(claim_scope, strict, f)
+                      and cover(frozenset(subject.head), frozenset(f.terms)) >= 0.99]
         if not scored:
             grounded = _through_citation(q, self._text, self._cited, facts)
             if grounded is not None:
@@ -210,6 +243,20 @@ class ClaimChecker:
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
         current = [f for f, a in results if a == "yes" and f.id not in superseded and f.role != "previous"]
+        if current and current[0].qualifier in _BOUNDS and not q.qualifier:
+            # "1,565" fits "more than 1,000", but an exact count of the same thing says otherwise: the exact wins.
+            bound_score = next(sc for sc, g in scored if g is current[0])
+            exact = [(g, a) for (sc, g), (_, a) in zip(scored, results, strict=True) if not g.qualifier
+                     and g.id not in superseded and g.role != "previous" and sc >= 0.75 * bound_score]
+            older = [g for g, a in results if a == "yes" and not g.qualifier
+                     and (g.id in superseded or g.role == "previous")]
+            if exact and exact[0][1] == "yes":
+                current = [exact[0][0]]
+            elif older:
+                current = []  # the exact value is an older count: stale, whatever bound it also fits
+            elif exact:
+                g = exact[0][0]
+                return make("contradicted", fact=g, note=f"{g.source} gives {g.expr!r}")
         if current:
             f = current[0]
             note = f"the bulletin says {f.expr!r}" if f.qualifier != q.qualifier else ""
@@ -220,6 +267,9 @@ class ClaimChecker:
         if stale:
             old = stale[0]
             new = superseded.get(old.id) or replaced[old.id]
+            if _told_as_past(self._text, q):  # "an earlier bulletin gave 43": said as the old figure it is
+                return make("supported", fact=old, note=f"an earlier figure, as the text says; newer {new.source} "
+                                                        f"gives {new.expr!r}")
             return make("stale", fact=new, matched=old,
                          note=f"{old.source} gave {old.expr!r}; newer {new.source} (as of {new.as_of}) "
                               f"gives {new.expr!r}")
@@ -239,6 +289,8 @@ class ClaimChecker:
         """A date claim about an arrangement's life ("entered into force on …", "was signed on …") is checked
         against the life-cycle events of the pair of economies it names, with the role its cue gives it."""
         role = event_of(sent.text, q.start - sent.start, q.end - sent.start)
+        if role is None and self._asked_role and _bare_date(sent.text, q.start - sent.start, q.end - sent.start):
+            role = self._asked_role
         if role not in LIFECYCLE:
             return None
         named = sorted(claim_economies(sent.text, q.start - sent.start, q.end - sent.start)) or list(
@@ -250,14 +302,28 @@ class ClaimChecker:
             events = [e for e in events if set(e.sides) == set(named)]
         else:
             pairs = {e.sides for e in events if e.role == role}
-            if len(pairs) != 1:
-                return None
+            if len(pairs) != 1 or len({e.sides for e in events}) > 1:
+                return None  # one economy with several partners (a hub): which arrangement is meant is not said
             events = [e for e in events if e.sides in pairs]
-        wrong = [e for e in events if e.role == ERRONEOUS and e.note == role and e.date]
-        called_wrong = {w.date: w.bulletin_sort for w in wrong}
-        same = [e for e in events if e.role == role and e.date and not (
-            e.date in called_wrong and called_wrong[e.date] >= e.bulletin_sort)]
+        stands = standing(events)
+        same = [e for e in events if e.role == role and e.date and stands(e)]
+        # Dates called errors, and dates a newer correction notice replaced.
+        wrong = [e for e in events if e.date and ((e.role == ERRONEOUS and e.note == role) or
+                                                  (e.role == role and not stands(e)))]
         if not same and not wrong:
+            lo, hi = q.start - sent.start, q.end - sent.start
+            part_lo = sent.text.rfind(";", 0, lo) + 1
+            part_hi = sent.text.find(";", hi) if sent.text.find(";", hi) >= 0 else len(sent.text)
+            if intended(sent.text[:lo]) or event_of(sent.text[part_lo:part_hi], lo - part_lo, hi - part_lo) != role:
+                return None  # a target ("aims to sign by 2026"), or a cue from another part of a list of steps
+            if _FUTURE.search(sent.text[part_lo:lo]):
+                return make("unsupported", note="a step still to come that no bulletin dates")
+            key, _ = status(events)
+            if events and key in NOT_AN_ARRANGEMENT and role not in NOT_AN_ARRANGEMENT:
+                return make("contradicted", note=f"{' and '.join(named)}: {STATUS_TEXT[key]}")
+            if any(e.role in LIFECYCLE and e.role != "status" for e in events):
+                return make("unsupported", note=f"the bulletins give no {role.replace('_', ' ')} date for "
+                                                f"{' and '.join(named)}")
             return None
         for e in same:
             if agree(q, _event_fact(e)) == "yes":
@@ -265,8 +331,10 @@ class ClaimChecker:
         for e in wrong:
             if agree(q, _event_fact(e)) == "yes":
                 valid = current(same, role)
+                said = (f"{e.source} calls {e.date_text!r} an error" if e.role == ERRONEOUS else
+                        f"{e.source} gave {e.date_text!r}, which a later correction replaced")
                 return make("contradicted", fact=_event_fact(valid) if valid else None,
-                            note=f"{e.source} calls {e.date_text!r} an error" + (
+                            note=said + (
                                 f"; the valid date is {valid.date_text!r} ({valid.source})" if valid else ""))
         if any(agree(q, _event_fact(e)) == "partial" for e in same):
             e = next(e for e in same if agree(q, _event_fact(e)) == "partial")
@@ -277,16 +345,42 @@ class ClaimChecker:
             return None
         return make("contradicted", fact=_event_fact(valid), note=f"{valid.source} gives {valid.date_text!r}")
 
+    def _as_of(self, q: Quantity, figures: Sequence[Claim], facts: Sequence[Fact]) -> Claim | None:
+        """"As of 28 February 2025, 30 arrangements": the date is checked against the date in the sentence of the
+        figure it dates; with no figure found, it is no claim of its own."""
+        matched = [c.matched if c.verdict == "stale" else c.fact for c in figures
+                   if c.verdict in ("supported", "stale") and c.kind not in ("date", "year")]
+        for fact in matched:
+            if fact is None:
+                continue
+            own = [f for f in facts if f.source == fact.source and f.kind == "date"
+                   and not f.subject.startswith("publication date") and f.sent_start <= fact.sent_start]
+            dates = [f for f in own if f.sent_start == fact.sent_start]
+            if not dates and own and re.search(r"\b(?:same|that) date\b", fact.quote, re.I):
+                # "As of the same date there were 5,612": the date of the sentence before
+                dated = [f for f in own if _AS_OF.search(f.quote[:f.start - f.sent_start])] or own
+                last = max(f.sent_start for f in dated)
+                dates = [f for f in dated if f.sent_start == last]
+            if not dates:
+                continue
+            same = [f for f in dates if agree(q, f) == "yes"]
+            verdict, f = ("supported", same[0]) if same else ("contradicted", dates[0])
+            return Claim(q.text, q.norm, q.unit, verdict, f, "" if same else f"{f.source} dates the figure "
+                         f"{f.expr!r}", q.kind, q.start, q.end)
+        return None
+
     def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
                   make: Callable[..., Claim], claim_scope: set[str] | None = None, strict: bool = True) -> Claim:
-        """When no subject matches by its terms: the right figure for another period is a contradiction,
-        and a bulletin sentence that says the same thing in other words (by embedding similarity)
+        """When no subject matches by its terms: the right figure for another period is a misdated figure (a
+        different figure for a period no bulletin covers stays unsupported), and a bulletin sentence that says the same thing in other words (by embedding similarity)
         decides the claim by the facts it states."""
         subject = describe(sent.text, q, sent.start)
         if period:
             for f in facts:
                 if (_kinds_fit(q, f) and f.period and f.period != period and agree(q, f) == "yes"
-                        and match_score(subject, f.subject_terms) is not None):
+                        and (q.value is None or f.value is None or numbers_agree(q.value, None, q.tolerance, f.value,
+                                                                                   None, f.tolerance))
+                        and match_score(subject, f.subject_terms) is not None):  # the same number, misdated
                     return make("contradicted", fact=f, note=f"{f.source} gives {f.expr!r} for {f.period}, not {period}")
         if self.similar is not None:
             # Only a sentence about the same economies and the same period can contradict the claim: a like
@@ -299,15 +393,47 @@ class ClaimChecker:
                 sims = self.similar(sent.text, quotes)
                 best = max(range(len(quotes)), key=lambda i: sims[i])
                 if sims[best] >= self.min_similarity:
-                    in_sentence = [f for f in fitting if f.quote == quotes[best]]
-                    agreeing = [f for f in in_sentence if agree(q, f) == "yes"]
+                    # Rows of one table read alike ("release time before the pilot | 3.1 days", "… after | 1.4
+                    # days"): any near-best sentence stating the value supports it.
+                    near = {quotes[i] for i in range(len(quotes)) if sims[i] >= max(self.min_similarity,
+                                                                                     sims[best] - 0.05)}
+                    agreeing = [f for f in fitting if f.quote in near and agree(q, f) == "yes"]
                     if agreeing:
                         return make("supported", fact=agreeing[0], note="a bulletin sentence says the same")
-                    if not any(agree(q, f) == "partial" for f in in_sentence):
-                        f = in_sentence[0]
+                    in_sentence = [f for f in fitting if f.quote == quotes[best]]
+                    if q.kind in ("date", "year") and _document_date(sent.text, q.start - sent.start):
+                        # "ZATCA's release of 26 June 2023": the bulletin that sentence is about is dated otherwise
+                        own = [f for f in facts if f.source == in_sentence[0].source
+                               and f.subject.startswith("publication date")]
+                        if own and agree(q, own[0]) == "no":
+                            return make("contradicted", fact=own[0], note=f"{own[0].source} is dated {own[0].expr!r}")
+                    # A like sentence contradicts only with a value of the same kind of thing that the claim does
+                    # not state itself elsewhere ("From 1 October …, as agreed on 4 June": 1 October is the claim's
+                    # own), and never with a bulletin's own date or a weekday.
+                    stated = [o for o in find_quantities(sent.text) if o.start != q.start - sent.start]
+                    ranked = sorted((quotes[i] for i in range(len(quotes)) if sims[i] >= self.min_similarity),
+                                    key=lambda x: -sims[quotes.index(x)])
+                    rivals = [f for quote in ranked for f in fitting if f.quote == quote
+                              if (not subject.surface or not f.surface or f.surface == subject.surface)
+                              and not f.subject.startswith("publication date")
+                              and not (f.kind == "date" and not re.search(r"\d", f.expr))
+                              and (q.kind not in ("date", "year") or f.event == subject.event)
+                              and not any(agree(o, f) == "yes" for o in stated if _kinds_fit(o, f))]
+                    if rivals and not any(agree(q, f) == "partial" for f in in_sentence):
+                        f = rivals[0]
                         return make("contradicted", fact=f,
                                     note=f"{f.source} gives {f.expr!r}" + (f" (as of {f.as_of})" if f.as_of else ""))
         return make("unsupported", note="no bulletin gives a figure for this subject")
+
+
+# "will sign", "is expected to take effect": a claim about what is still to come.
+_FUTURE = re.compile(r"\b(?:will|shall|is (?:expected|due|set|scheduled) to|are (?:expected|due|set|scheduled) to|"
+                     r"plans? to|intends? to|going to)\b", re.I)
+_BOUNDS = ("more than", "at least", "less than", "nearly")
+_HOW_MUCH = re.compile(r"\bhow (?:many|much|large|big|high|fast)\b|\bwhat (?:share|percentage|proportion|number|"
+                       r"total|value|amount|rate)\b|\bnumber of\b", re.I)
+# "the other three", "of which 8", "the remaining 2": a part of what was counted, not the count asked for.
+_PART_OF = re.compile(r"\b(?:other|remaining|rest|of which|of them|among them|another)\s*$", re.I)
 
 
 def claim_economies(sentence: str, start: int, end: int) -> set[str]:
@@ -337,7 +463,41 @@ def _scope_fits(claim_scope: set[str], strict: bool, f: Fact) -> bool:
     return mine <= theirs if strict else bool(mine & theirs)
 
 
-_AS_OF = re.compile(r"\bas (?:of|at)\s*$", re.I)
+_AS_OF = re.compile(r"\bas (?:of|at)\s*$|\b(?:at|by) the end of\s*$", re.I)
+
+
+# A date naming a document's day: "release of 29 June 2023", "report dated Oct. 18", "(GACC spokesperson, 12
+# January 2024)".
+_DOC_BEFORE = re.compile(r"(?:\b(?:releases?|updates?|reports?|communiqu[eé]s?|notices?|circulars?|announcements?|"
+                         r"statements?|bulletins?|news|articles?|figures|transcripts?|briefings?|sheets?|advisor(?:y|ies)|"
+                         r"letters?|spokes(?:man|woman|person))\b[^.;()]{0,25}?|\b(?:dated|datelined|published|issued|"
+                         r"released)(?:\s+on)?|\([A-Z][^()]{0,60},)\s*\(?\s*$", re.I)
+
+
+def _document_date(sentence: str, start: int) -> bool:
+    return bool(_DOC_BEFORE.search(sentence[max(0, start - 60):start]))
+
+
+_PAST_FIGURE = re.compile(r"\b(?:earlier|previous(?:ly)?|formerly|former|older|before|out of date|superseded|"
+                          r"replac\w*|revised (?:up|down)?\s*from|up from|down from|compared (?:with|to))\b[^.;]{0,80}$",
+                          re.I)
+
+
+def _told_as_past(text: str, q: Quantity) -> bool:
+    """Whether the text itself gives a figure as a past or replaced one ("an earlier bulletin gave 43")."""
+    return bool(_PAST_FIGURE.search(text[max(0, q.start - 110):q.start]))
+
+
+def _bare_date(sentence: str, start: int, end: int) -> bool:
+    """A date given as the answer itself ("On 1 June 2024.", "Indonesia (12 March 2024)", a short clause), not
+    inside a sentence of its own: only such a date takes its role from the question."""
+    if sentence[:start].rstrip().endswith("(") and sentence[end:].lstrip().startswith(")"):
+        return True
+    lo = sentence.rfind(";", 0, start) + 1
+    hi = sentence.find(";", end) if sentence.find(";", end) >= 0 else len(sentence)
+    clause = sentence[lo:start] + " " + sentence[end:hi]
+    clause = re.sub(r"\([^()]*\)", " ", clause)  # an aside ("(the report dated …)") is not the clause's own words
+    return len(re.findall(r"[A-Za-z]{2,}", clause)) <= 12
 
 
 def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:
@@ -387,8 +547,10 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
                     continue  # a flow for a named period (trade in 2022) is its own point; a count is a stock
                 if f.scope and g.scope and not set(f.scope) & set(g.scope):
                     continue
-                if f.home and g.home and f.home != g.home:  # another administration's figure is another quantity
-                    continue
+                if f.home and g.home and f.home != g.home and not (set(f.scope) - {f.home}) and \
+                        not (set(g.scope) - {g.home}):
+                    continue  # another administration's own figure (its network) is another quantity; a figure
+                    # about a named economy ("Jordanian AEOs") is the same whoever reports it
                 if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
                     continue
                 best = g

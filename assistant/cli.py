@@ -280,10 +280,7 @@ def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     from evals.command import execute
 
     def ask_fn(turns: list[str]) -> dict[str, Any]:
-        conversation = a.conversation()
-        for turn in turns[:-1]:
-            conversation.ask(turn)
-        return conversation.ask(turns[-1]).to_json()
+        return a.ask_turns(turns).to_json()
 
     def check_fn(text: str, context: str = "") -> dict[str, Any]:
         return a.check_in_context(text, context.split("\n") if context else ()).to_json()
@@ -295,6 +292,24 @@ def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
         raise EmptyIndexError(f"the index at {a.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first")
     a.warm()  # latency is measured with the model loaded, as a running server has it
     return execute(args, ask_fn, check_fn)
+
+
+def cmd_feedback(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    """``feedback export``: the app's ratings as a gold-set JSONL draft (to FILE, or printed)."""
+    from assistant.feedback import to_jsonl
+
+    items = a.feedback_draft()
+    up = sum(1 for i in items if "thumbs-up" in i["tags"])
+    if args.out:
+        Path(args.out).write_text(to_jsonl(items), encoding="utf-8")
+    if args.json:
+        _emit({"out": args.out, "count": len(items), "up": up, "down": len(items) - up,
+               "items": items if not args.out else []}, out)
+    elif args.out:
+        out.write(f"{len(items)} draft items ({up} thumbs up, {len(items) - up} thumbs down) written to {args.out}\n")
+    else:
+        out.write(to_jsonl(items))
+    return 0
 
 
 def cmd_serve(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
@@ -309,7 +324,7 @@ def cmd_serve(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: dict[str, Callable[[Assistant, argparse.Namespace, TextIO], int]] = {
     "ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "chat": cmd_chat,
     "bulletins": cmd_bulletins, "serve": cmd_serve, "facts": cmd_facts, "arrangements": cmd_arrangements,
-    "check": cmd_check, "eval": cmd_eval,
+    "check": cmd_check, "eval": cmd_eval, "feedback": cmd_feedback,
 }
 
 
@@ -366,6 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common], help="run an answer-accuracy test set; gate on thresholds")
     add_arguments(p)
 
+    p = sub.add_parser("feedback", parents=[common], help="ratings given in the app: export them as a gold-set draft")
+    p.add_argument("action", choices=["export"], help="export: write the ratings as eval-set JSONL items")
+    p.add_argument("--out", metavar="FILE", help="write the JSONL draft to FILE (default: print it)")
+
     p = sub.add_parser("serve", parents=[common], help="start the web app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=7860, help="TCP port, 1-65535 (default 7860)")
@@ -377,12 +396,9 @@ def _known_metrics(items: Sequence[Any], k: int) -> set[str]:
 
     Found by scoring one item against an empty answer, so the list is the harness's own, not a copy here.
     """
-    from evals.runner import run_eval
-    from evals.stats import summarise
+    from evals.evaluate import known_metrics
 
-    empty = {"status": "not_found", "answer": "", "citations": [], "retrieved": [], "timings_ms": {"total": 0.0}}
-    run = run_eval(list(items)[:1], lambda turns: empty, None, k=k, progress=False)
-    return set(summarise(run, resamples=1))
+    return known_metrics(items, k)
 
 
 def _preflight_eval(args: argparse.Namespace) -> None:
@@ -434,6 +450,10 @@ def preflight(args: argparse.Namespace) -> None:
         args.subject = clean_text(args.subject) if args.subject else None
     elif args.command == "eval":
         _preflight_eval(args)
+    elif args.command == "feedback" and args.out:
+        folder = Path(args.out).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {args.out}: no folder {folder}")
     elif args.command == "serve":
         from ui.net import check_port
 

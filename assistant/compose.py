@@ -21,7 +21,7 @@ from index.catalog import DocumentRow
 from index.facts import Arrangement, Fact, FactTable
 from index.facts.events import Event
 from index.facts.records import FieldSpan
-from index.facts.subjects import cover, key_terms, weight
+from index.facts.subjects import cover, key_terms, same_subject, weight
 
 _FIELD_WORDS = {"signed": "signed", "in_force": "takes effect", "announced": "announced"}
 
@@ -220,7 +220,8 @@ class Composer:
             sides = f"{arr.home} and {arr.partner}"
             if lifecycle.asker_not_certified(intent.question):
                 who = lifecycle.certification_sentence(arr, find)
-                parts.append("No: the arrangement benefits only operators certified under the AEO programmes"
+                parts.append("No: only AEO-certified operators benefit; enterprises without that certification are "
+                             "not covered"
                              + (f". The bulletin says: {who}" if who else "."))
                 if where:
                     parts.append(where)
@@ -242,6 +243,8 @@ class Composer:
                 text, _ = lifecycle.role_answer(arr, "in_force", cite, False)
                 clause = text.split(" arrangement ", 1)[1] if " arrangement " in text else text
                 parts.append(f"Yes: {sides} have an AEO mutual recognition arrangement in force; it {clause}")
+                if key == "resume":  # suspended for a while, applied again: say both, with their dates
+                    parts.append(where)
             extra = [e for e in arr.events if e.valid and e.role in ("extend", "amend") and e.date]
             for e in extra[-2:]:
                 parts.append(f"{as_sentence(e.quote)}{cite(e.source, e.start, e.end)}")
@@ -337,7 +340,12 @@ class Composer:
                     status = "not_found"
                 elif ok == "no":
                     key = lifecycle.status(list(arr.events))[0]
-                    if key in ("action_plan", "talks") or (role == "sign" and not wants_year and key != "unknown"):
+                    if _FUTURE.search(intent.question):
+                        status = "not_found"  # "when will they sign?": a date to come that no bulletin gives
+                    elif wants_year and key in ("action_plan", "talks") and not lifecycle.has_year(
+                            (lifecycle.status(list(arr.events))[1] or arr.events[0]).date):
+                        status = "not_found"  # "what year was that?" of talks the bulletins give no year for
+                    elif key in ("action_plan", "talks") or (role == "sign" and not wants_year and key != "unknown"):
                         pass  # the status explains the missing date: there is no arrangement, or it is in force
                     elif role == "sign" and not wants_year and (arr.published or arr.announced):
                         other = self._signed_or_published(arr, book, skip="signed")
@@ -388,11 +396,19 @@ class Composer:
             n = self.cite(book, best.source, best.start, best.end)
             return Composed("not_found", f"The bulletins give no figure for the year asked; the nearest they give "
                             f"is for {best.period}: {as_sentence(best.quote)} [{n}]")
-        same = [f for f in ranked[1:] if f.subject_terms.head == best.subject_terms.head and f.kind == best.kind
-                and f.source != best.source and f.home == best.home]
+        same = [f for f in ranked[1:] if f.kind == best.kind and f.source != best.source and f.home == best.home
+                and (f.subject_terms.head == best.subject_terms.head or same_subject(f.subject_terms, best.subject_terms)
+                     or (f.surface and f.surface == best.surface and f.subject_terms.head <= best.subject_terms.head
+                         and set(f.scope) - {f.home} == set(best.scope) - {best.home}))
+                and not (f.period and best.period and f.period != best.period)]
         latest = max([best, *same], key=lambda f: f.bulletin_sort)
         n = self.cite(book, latest.source, latest.start, latest.end)
         text = f"{as_sentence(latest.quote)} [{n}]"
+        stated = latest.bulletin_date[:4] if latest.bulletin_date and latest.bulletin_date[:4].isdigit() else None
+        if intent.year and not latest.period and stated and int(stated) < intent.year:
+            # "How many … at the end of 2025?" and the newest figure comes from 2024: that year's figure is unknown
+            return Composed("not_found", f"The bulletins give no figure for {intent.year}; the latest they give is "
+                            f"from a bulletin dated {self._date_label(latest.source)}: {text}")
         older = [f for f in [best, *same] if f.bulletin_sort < latest.bulletin_sort and f.norm != latest.norm]
         if older:
             o = older[0]
@@ -545,6 +561,17 @@ class Composer:
 
     def search(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
         chosen = relevant(evidence, 0.3)
+        # Every bulletin whose passage names all the question asks about counts, however it ranks: "which
+        # bulletins mention the suspension" must list the notice that resumed it too ("suspended since …").
+        asked = {w[:6] for w in content_words(intent.query) - _SEARCH_WORDS - _MENTION_WORDS}
+        asked_for = set(intent.partners)
+        for e in evidence:
+            doc = self.docs.get(e.passage.source)
+            words = {w[:6] for w in content_words(e.sentence.text)}
+            economies = set(doc.partners) | {doc.home} if doc and doc.home else set(doc.partners) if doc else set()
+            if e not in chosen and asked and asked - {w[:6] for w in map(str.lower, asked_for)} <= words and (
+                    not asked_for or asked_for <= economies):
+                chosen.append(e)
         if not content_words(intent.query) - _SEARCH_WORDS:
             return self._all_bulletins(intent, book)
         if intent.year or intent.since or intent.until:
@@ -694,6 +721,9 @@ _YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)
 _DATE_WORDS = frozenset({"when", "date", "year", "day", "month", "sign", "signed", "which", "what"})
 
 
+_MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "which", "what", "bulletins", "bulletin", "about",
+                            "talk", "talks", "refer", "refers", "cover", "covers", "discuss", "discusses",
+                            "arrangement", "mra"})
 _SEARCH_WORDS = frozenset({"announcement", "bulletin", "news", "notice", "press", "release", "article", "latest",
                            "recent", "find", "show", "search", "list", "all", "any", "since", "from", "after",
                            "before", "until", "year", "this", "last", "new", "newest"}) | {str(y) for y in range(1990, 2100)}
@@ -747,9 +777,12 @@ def wanted_kinds(question: str) -> set[str]:
         return {"percent"}
     if re.search(r"\b(which|what) year\b", q):
         return {"year"}
-    if re.search(r"\b(which|what) number\b|\brank\w*\b|\bwhich place\b|\b(first|second|third)\b", q):
+    # "the first half of 2024", "the first nine months": a period, not a rank
+    ranked = re.sub(r"\b(?:first|second|third|fourth|last)\s+(?:half|quarter|\w+ months|month|week)\b", " ", q)
+    if re.search(r"\b(which|what) number\b|\brank\w*\b|\bwhich place\b|\b(first|second|third)\b", ranked):
         return {"ordinal"}
-    if re.search(r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bbillion\b|\bmillion\b", q):
+    if re.search(r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bbillion\b|\bmillion\b|"
+                 r"\bwhat (?:was|were|is|are) (?:the )?(?:[\w–'-]+\s+){0,3}(?:trade|exports?|imports?)\b", q):
         return {"money"}
     if re.search(r"\bhow many\b|\bnumber of\b", q):
         return {"count"}

@@ -13,22 +13,24 @@ from datetime import date as Date
 
 from corpus.dates import find_dates
 from index.facts import Arrangement
-from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, status
+from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, standing, status
 from index.facts.numbers import norm_parts
 
 # Words in a question that name a life-cycle step (regular-expression fragments), most specific first.
 QUESTION_ROLES: list[tuple[str, str]] = [
     ("ratify", r"\bratif\w*"),
-    ("suspend", r"\bsuspen\w*"),
+    ("suspend", r"\bsuspen\w*|\bon hold\b|\bpaus\w*|\bhalt\w*|\bfro(?:ze|zen)\b"),
     ("resume", r"\bresum\w*|\brestart\w*|\breinstat\w*"),
-    ("terminate", r"\btermin\w*|\bend(?:s|ed)?\b|\bexpir\w*|\bold (?:one|mra|arrangement)\b"),
+    ("terminate", r"\btermin\w*|\bend(?:s|ed)?\b|\bexpir\w*|\bold (?:one|mra|arrangement)\b|\bstop\w*|\bceas\w*|"
+                  r"\bno longer\b|\brepeal\w*|\bwithdr[ae]w\w*"),
     ("pilot", r"\bpilot\w*|\btrial\b"),
     ("talks", r"\btalks\b|\bnegotiat\w*|\bround\b"),
     ("action_plan", r"\baction plan\b|\broad ?map\b"),
     ("amend", r"\bamend\w*"),
     ("extend", r"\bextend\w*|\bextension\b|\bnewly covered\b|\badded\b"),
     ("in_force", r"\beffect\w*|\bin force\b|\binto force\b|\bappl(?:y|ies|ied)\b|\bstart\w*|\bbegin\w*|\bbegan\b|"
-                 r"\bimplement\w*|\boperational\b|\bnew one\b|\bcovered\b|\bvalid\b"),
+                 r"\bimplement\w*|\boperational\b|\bnew one\b|\bcovered\b|\bvalid\b|\bfrom (?:what|which) (?:date|day)\b|"
+                 r"\bwork(?:s|ing)?\b|\bin application\b"),
     ("sign", r"\bsign\w*|\bconclud\w*|\binked\b|\bagreed\b"),
 ]
 _ROLE_PATTERNS = [(role, re.compile(p, re.I)) for role, p in QUESTION_ROLES]
@@ -41,7 +43,8 @@ _ROLE_DATED = {"sign": "was signed on", "ratify": "was ratified on", "in_force":
                "amend": "was amended on", "suspend": "is suspended from", "resume": "resumes on",
                "terminate": "ends (is terminated) with effect from", "talks": "was the subject of talks on",
                "action_plan": "was prepared by an action plan adopted on"}
-_NOT_CERTIFIED = re.compile(r"\b(?:without (?:aeo|any) (?:status|certification)|not (?:an? )?(?:aeo|ace|certified)|"
+_NOT_CERTIFIED = re.compile(r"\b(?:without (?:aeo|any|\w+) (?:status|certification)|not (?:an? )?(?:aeo|ace|certified)|"
+                            r"not (?:an? )?[\w]+[- ]certified|(?:lacks?|lacking|no) (?:\w+ )?certification|"
                             r"uncertified|no aeo status|general certified|only (?:a|an) general)\b", re.I)
 _WHO_BENEFITS = re.compile(r"\b(?:only|not covered|do(?:es)? not (?:benefit|receive)|are not|excluded|"
                            r"apply to|applies to|appl(?:y|ies) only|recogni[sz]es?)\b", re.I)
@@ -106,6 +109,11 @@ def status_sentence(arr: Arrangement, cite: Cite, today: Date | None = None) -> 
         return key, ""
     mark = cite(event.source, event.start, event.end)
     when = f" on {day(event.date)}" if event.date else ""
+    if key == "resume":
+        paused = current(list(arr.events), "suspend")
+        before = (f": its application was suspended from {day(paused.date or '')}"
+                  f"{cite(paused.source, paused.start, paused.end)} and" if paused is not None else " again: it")
+        return key, f"{_cap(name(arr))} is in force{before} resumed on {day(event.date or '')}{mark}."
     if key in ("in_force", "extend", "amend", "resume"):
         text, ok = role_answer(arr, "in_force", cite, False)
         if ok == "yes":
@@ -231,8 +239,9 @@ def list_events(arrangements: Sequence[Arrangement], roles: Sequence[str], match
     """(arrangement, its event) for each arrangement with a valid event of one of ``roles`` that ``match``es."""
     out = []
     for arr in arrangements:
+        stands = standing(list(arr.events))
         for e in sorted(arr.events, key=lambda e: (e.date or "", -e.bulletin_sort)):
-            if e.valid and e.role in roles and e.date and match(e):
+            if stands(e) and e.role in roles and e.date and match(e):
                 out.append((arr, e))
                 break
     return out

@@ -49,12 +49,13 @@ class Citation:
     start: int
     end: int
     date_text: str | None = None
+    page: int | None = None  # the PDF page the quote starts on; None for bulletins without pages
 
     def to_json(self) -> dict[str, Any]:
         return {
             "n": self.n, "source": self.source, "doc_id": self.doc_id, "title": self.title,
             "date": self.date, "quote": self.quote, "start": self.start, "end": self.end,
-            "date_text": self.date_text,
+            "date_text": self.date_text, "page": self.page,
         }
 
 
@@ -75,6 +76,7 @@ class Answer:
     verdict: str = "supported"
     intent: dict[str, Any] | None = None
     llm: dict[str, Any] | None = None
+    index: dict[str, Any] | None = None  # the index state it was read from (assistant.index_state)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,4 +96,5 @@ class Answer:
                 for p in self.retrieved
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "index": self.index,
         }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +18,17 @@ from assistant.check import CheckResult, ClaimChecker, ground, supersessions
 from assistant.compose import Composer
 from assistant.conversation import Conversation
 from assistant.evidence import SentenceScorer, sentences_of
+from assistant.feedback import Feedback, FeedbackStore, gold_draft
 from assistant.highlight import best_window, highlight_spans, mark
+from assistant.index_state import IndexState, index_state
 from assistant.llm import make_llm, rewrite
 from assistant.records import Answer, Citation, Passage
-from assistant.settings import Settings
+from assistant.settings import Settings, default_cache
 from assistant.understand import Intent, understand
 from index.catalog import Catalog, DocumentRow
 from index.embedder import Embedder, SentenceTransformerEmbedder, offline
 from index.facts import Arrangement, Fact, FactTable
+from index.sentence_vectors import SentenceVectors, StoredFirst
 
 if TYPE_CHECKING:  # imported where used: commands that read the catalog only never load llama-index or Chroma
     from index.ingest import Indexer, IngestReport
@@ -38,8 +43,16 @@ class EmptyIndexError(RuntimeError):
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The factory for the embedder role."""
-    return SentenceTransformerEmbedder(settings.model_path)
+    """The factory for the embedder role: the packaged model on the backend ``settings.embedding`` names."""
+    backend = settings.embedding
+    if backend in ("onnx", "onnx-int8"):
+        from index.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(settings.model_cache or default_cache(os.environ), settings.model_path,
+                            quantized=backend == "onnx-int8")
+    if backend in ("torch", "openvino"):
+        return SentenceTransformerEmbedder(settings.model_path, backend=backend)
+    raise ValueError(f"unknown embedding backend {backend!r} (torch, onnx, onnx-int8 or openvino)")
 
 
 def make_store(settings: Settings) -> VectorStore:
@@ -63,30 +76,42 @@ class Assistant:
         self._embedder = embedder
         self._store = store
         self._catalog: Catalog | None = None
-        self._lock = threading.RLock()
+        # Reads take no lock: each thread has its own SQLite connection and the snapshot is swapped whole.
+        self._lock = threading.RLock()  # serialises writes (ingest, upload, delete)
+        self._init_lock = threading.RLock()  # heavy parts are created once, by the first thread needing them
+        self._snapshot_lock = threading.Lock()  # one thread computes a new generation's snapshot
         self._snapshot: Snapshot | None = None
         self._scorer: SentenceScorer | None = None
-        self._facts: FactTable | None = None
+        self._sentence_vectors: SentenceVectors | None = None
+        self._facts_local = threading.local()
+        self._facts_ready = False
         self._llm: Any = llm if llm is not None else _UNSET
 
     # -- components ---------------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = make_embedder(self.settings)
-            _configure_llama_index(self._embedder)
+            with self._init_lock:
+                if self._embedder is None:
+                    embedder = make_embedder(self.settings)
+                    _configure_llama_index(embedder)
+                    self._embedder = embedder
         return self._embedder
 
     @property
     def store(self) -> VectorStore:
         if self._store is None:
-            self._store = make_store(self.settings)
+            with self._init_lock:
+                if self._store is None:
+                    self._store = make_store(self.settings)
         return self._store
 
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = Catalog(self.settings.catalog_path)
+            with self._init_lock:
+                if self._catalog is None:
+                    self._catalog = Catalog(self.settings.catalog_path)
         return self._catalog
 
     @property
@@ -103,16 +128,36 @@ class Assistant:
     @property
     def scorer(self) -> SentenceScorer:
         if self._scorer is None:
-            self._scorer = SentenceScorer(self.embedder)
+            with self._init_lock:
+                if self._scorer is None:
+                    self._scorer = SentenceScorer(StoredFirst(self.embedder, self.sentence_vectors))
         return self._scorer
 
     @property
+    def sentence_vectors(self) -> SentenceVectors:
+        """Sentence vectors kept at ingest in the catalog's file, read instead of re-embedding at start-up."""
+        if self._sentence_vectors is None:
+            with self._init_lock:
+                if self._sentence_vectors is None:
+                    vectors = SentenceVectors(lambda: self.catalog.conn, self.embedder)
+                    vectors.ensure_schema()
+                    self._sentence_vectors = vectors
+        return self._sentence_vectors
+
+    @property
     def facts_table(self) -> FactTable:
-        """The fact table lives in the catalog's SQLite file, so one transaction covers both."""
-        if self._facts is None:
-            self._facts = FactTable(self.catalog.conn)
-            self._facts.ensure_schema()
-        return self._facts
+        """The fact table lives in the catalog's SQLite file, so one transaction covers both; each thread
+        reads it through its own connection, as it reads the catalog."""
+        conn = self.catalog.conn
+        table: FactTable | None = getattr(self._facts_local, "table", None)
+        if table is None or table.conn is not conn:
+            table = FactTable(conn)
+            with self._init_lock:
+                if not self._facts_ready:
+                    table.ensure_schema()
+                    self._facts_ready = True
+            self._facts_local.table = table
+        return table
 
     @property
     def checker(self) -> ClaimChecker:
@@ -127,17 +172,19 @@ class Assistant:
     @property
     def llm(self) -> Any | None:
         if self._llm is _UNSET:
-            self._llm = make_llm(self.settings)
+            with self._init_lock:
+                if self._llm is _UNSET:
+                    self._llm = make_llm(self.settings)
         return self._llm
 
     def _extensions(self) -> list[Any]:
-        return [self.facts_table]
+        return [self.facts_table, self.sentence_vectors]
 
     def close(self) -> None:
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
-            self._facts = None
+            self._facts_ready = False
 
     # -- writing ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], prune: bool = False, progress: bool = True) -> IngestReport:
@@ -217,21 +264,72 @@ class Assistant:
             "source": doc.source, "doc_id": doc.doc_id, "title": doc.title, "date": doc.date_iso,
             "date_text": doc.date.label() if doc.date else None, "partners": list(doc.partners),
             "mentioned": list(doc.mentioned), "issuer": doc.issuer, "ingested_at": doc.ingested_at,
-            "chars": len(doc.text),
+            "chars": len(doc.text), "addressed_to_software": addressed_sentences(doc.text),
         }
 
-    def warm(self, limit: int = 20000) -> int:
-        """Load the model and embed the corpus's sentences once, so the first questions are fast too.
+    def index_state(self) -> IndexState:
+        """The fingerprint of what is indexed now (bulletins and their versions), as answers record it."""
+        return self.snapshot().state
 
-        Skipped above ``limit`` sentences, where it would cost more than it saves; returns how many
-        sentences were embedded.
+    # -- feedback and evaluation ----------------------------------------------------------------
+    @property
+    def feedback(self) -> FeedbackStore:
+        """Users' ratings of answers, in ``feedback.sqlite`` in the data folder."""
+        return FeedbackStore(self.settings.home / "feedback.sqlite")
+
+    def rate(self, answer: dict[str, Any], rating: str, note: str = "", history: Sequence[str] = ()) -> Feedback:
+        """Keep a thumbs up / down (and note) on an answer's JSON, asked after the questions in ``history``."""
+        return self.feedback.add(answer, rating, note, history)
+
+    def feedback_draft(self) -> list[dict[str, Any]]:
+        """Every rating as a gold-set item draft (eval set format), latest rating per conversation."""
+        return gold_draft(self.feedback.all())
+
+    def ask_turns(self, turns: Sequence[str]) -> Answer:
+        """A conversation asked turn by turn; the answer to the last turn (how an eval item's follow-up is asked)."""
+        conversation = self.conversation()
+        if not turns:
+            raise ValueError("empty question")
+        for turn in turns[:-1]:
+            conversation.ask(turn)
+        return conversation.ask(turns[-1])
+
+    def warm(self, limit: int = 20000, batch: int = 256) -> int:
+        """Load the model, so the first question is fast too; ingest stored every sentence's vector already.
+
+        Bulletins ingested before sentence vectors were stored get theirs here, stored once (up to
+        ``limit`` sentences per start); returns how many sentences were embedded.
         """
-        sentences = [s.text for d in self.catalog.documents() for s in sentences_of(d.text)]
-        if len(sentences) > limit:
-            self.embedder.embed(["warm up"])
-            return 0
-        self.scorer.vectors(sentences or ["warm up"])
-        return len(sentences)
+        self.embedder.embed(["warm up"])
+        embedded = 0
+        todo: list[DocumentRow] = []
+        for source in self.sentence_vectors.unstored_sources():
+            doc = self.catalog.document(source)
+            if doc is None or not sentences_of(doc.text):
+                continue
+            embedded += len(sentences_of(doc.text))
+            if embedded > limit:
+                break
+            todo.append(doc)
+            if sum(len(sentences_of(d.text)) for d in todo) >= batch:
+                self._store_sentences(todo)
+                todo = []
+        self._store_sentences(todo)
+        return min(embedded, limit)
+
+    def _store_sentences(self, docs: list[DocumentRow]) -> None:
+        """Embed these bulletins' sentences in one call and store them, each unless it changed meanwhile."""
+        if not docs:
+            return
+        texts = [s.text for d in docs for s in sentences_of(d.text)]
+        vectors = dict(zip(texts, self.scorer.vectors(texts), strict=True))
+        with self._lock:
+            for doc in docs:
+                with self.catalog.transaction(bump=False):  # answers do not change, so no new generation
+                    now = self.catalog.document(doc.source)
+                    if now is not None and now.doc_id == doc.doc_id:
+                        self.sentence_vectors.store(
+                            doc.source, [(s.start, s.end, s.text, vectors[s.text]) for s in sentences_of(doc.text)])
 
     def snapshot(self) -> Snapshot:
         """What every question reads, computed once per index generation (so once after each ingest, by whichever
@@ -241,13 +339,16 @@ class Assistant:
         snap = self._snapshot
         if snap is not None and snap.generation == generation:
             return snap
-        with self._lock:
+        with self._snapshot_lock:  # not the write lock: a reader never waits for an ingest to finish
             if self._snapshot is not None and self._snapshot.generation == generation:
                 return self._snapshot
-            facts = self.facts_table.facts()
-            snap = Snapshot(generation, self.catalog.documents(), facts, supersessions(facts),
-                            self.facts_table.arrangements())
-            self._snapshot = snap
+            with self.catalog.reading():  # one committed state, though an ingest may commit meanwhile
+                generation = self.catalog.generation()
+                facts = self.facts_table.facts()
+                docs = self.catalog.documents()
+                arrangements = self.facts_table.arrangements()
+            snap = Snapshot(generation, docs, facts, supersessions(facts), arrangements)
+            self._snapshot = snap  # one assignment: readers see the old snapshot or the new, never a mix
             return snap
 
     def conversation(self) -> Conversation:
@@ -271,20 +372,21 @@ class Assistant:
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
         # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
         passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec,
-                                      documents=docs)
+                                      documents=snap.by_source)
         t1 = time.perf_counter()
-        texts = {d.source: d.text for d in docs}
+        texts = {p.source: snap.by_source[p.source].text for p in passages}
         evidence = self.scorer.score(intent.query, passages, texts, qvec)
         evidence = _about_partners(evidence, intent, docs)
         book = CitationBook()
         composed = Composer(self.facts_table, docs, snap.arrangements, snap.facts).compose(intent, evidence, book)
         status = composed.status
         text, citations = renumber(composed.text, book.citations)
+        citations = with_pages(citations, docs)
         llm_info: dict[str, Any] | None = None
         if status == "answered" and self.llm is not None:
             text, llm_info = self._rewrite(question, text, citations, intent)
         text = text or "The bulletins do not answer this question."
-        result = self.check(text, intent.partners, citations)
+        result = self.check(text, intent.partners, citations, question=intent.question)
         text = flag_unverified(text, result)
         closest: tuple[dict[str, Any], ...] = ()
         if status == "not_found":
@@ -299,6 +401,7 @@ class Assistant:
             checks=tuple(claim_checks(result)), verdict=result.verdict, retrieved=tuple(passages), closest=closest,
             timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000},
             kind=intent.kind, partners=intent.partners, intent=intent.to_json(), llm=llm_info,
+            index=snap.state.to_json(),
         )
 
     def understand(self, question: str, history: Sequence[str] = ()) -> Intent:
@@ -313,15 +416,16 @@ class Assistant:
         result = rewrite(self.llm, question, draft, {c.n: c.quote for c in citations})
         flags = list(result.flags)
         if result.text:
-            check = self.check(result.text, intent.partners, citations)
-            draft_check = self.check(draft, intent.partners, citations)
+            check = self.check(result.text, intent.partners, citations, question=intent.question)
+            draft_check = self.check(draft, intent.partners, citations, question=intent.question)
             for claim in check.claims:
                 if claim.verdict != "supported" and claim.claim not in {c.claim for c in draft_check.claims}:
                     flags.append(f"{claim.verdict} figure {claim.claim!r}: {claim.note}".strip())
         info = {"used": not flags, "flags": flags, "text": result.text}
         return (result.text if not flags else draft), info
 
-    def check(self, text: str, partners: Sequence[str] = (), citations: Sequence[Citation] = ()) -> CheckResult:
+    def check(self, text: str, partners: Sequence[str] = (), citations: Sequence[Citation] = (),
+              question: str = "") -> CheckResult:
         """Verdicts for every numeric or date claim of any text (an answer or a staff draft).
 
         With ``citations`` (an answer's), a claim may also resolve to the fact row inside the
@@ -329,18 +433,19 @@ class Assistant:
         """
         if len(text) > 200_000:
             raise ValueError(f"text too long to check ({len(text):,} characters; the limit is 200,000)")
+        text = str(text).encode("utf-8", "replace").decode("utf-8")  # lone surrogates: a result must encode
         cited = {c.n: (c.source, c.start, c.end) for c in citations}
         snap = self.snapshot()
         facts = snap.facts
-        result = self.checker.check(text, partners, cited, facts, snap.superseded)
+        result = self.checker.check(text, partners, cited, facts, snap.superseded, question=question)
         return ground(result, facts, cited) if cited else result
 
     def check_in_context(self, text: str, turns: Sequence[str] = ()) -> CheckResult:
         """Check a text as the answer to a question (the last of ``turns``): a claim that names no economy is
         about the economies the question names, as an answer's claims are."""
         turns = [t for t in turns if t.strip()]
-        partners = self.understand(turns[-1], turns[:-1]).partners if turns else ()
-        return self.check(text, partners)
+        intent = self.understand(turns[-1], turns[:-1]) if turns else None
+        return self.check(text, intent.partners if intent else (), question=intent.query if intent else "")
 
     def facts_json(self, partner: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
         out = []
@@ -356,6 +461,15 @@ class Assistant:
 
     def arrangements_json(self, partner: str | None = None) -> list[dict[str, Any]]:
         return [a.to_json() for a in self.facts_table.arrangements(partner)]
+
+
+def addressed_sentences(text: str) -> list[dict[str, Any]]:
+    """Sentences of a bulletin addressed to an assistant or a program (planted instructions): never quoted
+    or used as evidence, and shown to the admin with a warning so the bulletin can be checked."""
+    from corpus.sentences import addressed_to_software
+
+    return [{"start": s.start, "end": s.end, "text": s.text} for s in sentences_of(text)
+            if addressed_to_software(s.text)]
 
 
 _ANNOUNCE = re.compile(r"\b(announce\w*|bulletins?|news|latest|recent|newest|signed|notices?|press)\b", re.I)
@@ -399,6 +513,24 @@ class Snapshot:
     facts: list[Fact]
     superseded: dict[str, Fact]
     arrangements: list[Arrangement]
+
+    @cached_property
+    def by_source(self) -> dict[str, DocumentRow]:
+        """The bulletins by source, built once per generation: a question looks up its hits, it walks no list."""
+        return {d.source: d for d in self.docs}
+
+    @cached_property
+    def state(self) -> IndexState:
+        """Which bulletins, in which versions, this generation holds: computed once per snapshot, not per question."""
+        return index_state(self.generation, self.docs)
+
+
+def with_pages(citations: tuple[Citation, ...], docs: Sequence[DocumentRow]) -> tuple[Citation, ...]:
+    """Each citation of a paged (PDF) bulletin names the page its quote starts on."""
+    paged = {d.source: d for d in docs if d.pages}
+    if not paged:
+        return citations
+    return tuple(replace(c, page=paged[c.source].page_of(c.start)) if c.source in paged else c for c in citations)
 
 
 def flag_unverified(text: str, result: CheckResult) -> str:

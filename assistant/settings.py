@@ -17,6 +17,24 @@ def default_home(env: Mapping[str, str]) -> Path:
     return base / "customs-assistant"
 
 
+def default_cache(env: Mapping[str, str]) -> Path:
+    """$CUSTOMS_ASSISTANT_MODEL_CACHE, else $XDG_CACHE_HOME/customs-assistant/models, else ~/.cache/…: a model
+    exported once serves every data folder."""
+    if env.get("CUSTOMS_ASSISTANT_MODEL_CACHE"):
+        return Path(env["CUSTOMS_ASSISTANT_MODEL_CACHE"]).expanduser()
+    base = Path(env["XDG_CACHE_HOME"]).expanduser() if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return base / "customs-assistant" / "models"
+
+
+def _positive(value: str | None, default: int) -> int:
+    """A positive whole number from the environment; the default when unset or not one."""
+    try:
+        number = int(value or default)
+    except ValueError:
+        return default
+    return number if number > 0 else default
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that varies between deployments. Nothing is read at import time."""
@@ -36,6 +54,12 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
     admin_password: str | None = None
+    concurrency: int = 8  # questions, searches and checks the web app answers at once (writes stay one at a time)
+    # How the packaged model runs: "torch" (sentence-transformers, fp32), "onnx" (ONNX Runtime, fp32, same
+    # vectors, faster), "onnx-int8" (dynamically quantised) or "openvino" (sentence-transformers' backend,
+    # where optimum-intel is installed). Vectors of one backend are not mixed with another's: re-ingest.
+    embedding: str = "onnx"  # measured in README (Embedding backends): same scores as torch, faster
+    model_cache: Path | None = None  # where ONNX exports are kept; None: the user's cache folder
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -53,6 +77,9 @@ class Settings:
             llm_base_url=env.get("CUSTOMS_ASSISTANT_LLM_BASE_URL") or None,
             llm_api_key=env.get("CUSTOMS_ASSISTANT_LLM_API_KEY") or None,
             admin_password=env.get("CUSTOMS_ASSISTANT_ADMIN_PASSWORD") or None,
+            concurrency=_positive(env.get("CUSTOMS_ASSISTANT_CONCURRENCY"), 8),
+            embedding=env.get("CUSTOMS_ASSISTANT_EMBEDDING") or cls.embedding,
+            model_cache=default_cache(env),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "home" in given:

@@ -32,10 +32,12 @@ _ELIGIBILITY = re.compile(
     r"eligible|eligibility|qualif\w*|my company|our company|my firm|my goods|our goods|my business|i am an aeo|we are an aeo|"
     r"as an aeo|if i am|if my|is there an?|are there any|do(?:es)? \w+(?: \w+)? have an?|has \w+(?: \w+)? (?:signed|concluded)|"
     r"our (?:firm|shipments?|exports?|trucks?|goods|cargo)|are we covered|still covered|help us|give us|for us|"
-    r"covered (?:in|under|now|yet|there)|are (?:\w+ )?(?:aeos?|enterprises|companies|firms|exporters|importers|"
+    r"covered (?:in|under|now|yet|there)|covered by [\w\s-]{0,40}?\b(?:yet|now|already)|are (?:\w+ )?(?:aeos?|enterprises|companies|firms|exporters|importers|"
     r"operators|shipments|goods) (?:still |now |already )?covered|"
     r"(?:we are|we're|i am|i'm|our \w+ is) (?:an?|the|only an?|a small)\b[\w\s-]{0,40}?\b(?:aeo|ace|exporter|importer|"
-    r"enterprise|company|firm|trader|operator)s?|any (?:customs )?benefits?|already help)\b",
+    r"enterprise|company|firm|trader|operator)s?|any (?:customs )?benefits?|already help|"
+    r"does (?:it|that|he|she|the \w+) (?:get|benefit|qualify)|not (?:an? )?\w+[- ]certified|"
+    r"without (?:\w+ )?(?:certification|status))\b",
     re.I)
 _DATE = re.compile(
     r"(?:\bwhen\b|\b(?:what date|which date|date of|dates?|since when|what day|what year|which year|how long ago|"
@@ -44,23 +46,26 @@ _DATE = re.compile(
 _FIGURE = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"
     r"grew|increase|decrease|value|number of|total|figure|amount|statistics|how big|how large|"
-    r"what (?:was|were|is|are) (?:the )?(?:total |bilateral |two-way )?(?:trade|exports?|imports?))\b|%", re.I)
+    r"count|what (?:was|were|is|are) (?:the )?(?:[\w–'-]+\s+){0,3}(?:trade|exports?|imports?))\b|%", re.I)
 _LIST = re.compile(
     r"\b(which (?:of [\w' ]+ )?(?:partners|countries|economies|regions|administrations|agreements|arrangements)|what (?:partners|countries|"
     r"economies|agreements|arrangements)|list|who are|name the|which ones)\b", re.I)
 _BENEFITS = re.compile(
     r"\b(benefits?|facilitation|advantages?|measures?|privileges?|conveniences?|faster|quicker|inspect\w*|priority|"
     r"liaison|lower (?:document|inspection)|document audit|clearance time|easier|ease|simplif\w*|help|speed up|"
-    r"what do (?:aeo )?(?:enterprises|companies|firms|we|i) get|"
+    r"what do(?:es)? (?:[\w-]+\s+){0,3}get|"
     r"what does it (?:offer|give|mean)|perks?|treatment)\b", re.I)
 _SEARCH = re.compile(
     r"^\s*(?:any |all |the |latest |recent )?(announcements?|bulletins?|news|press releases?|notices?|find|show me|search|articles?|what did the bulletin say|"
     r"what was announced|latest)\b", re.I)
 _WHICH_BULLETINS = re.compile(r"\b(?:which|what|any) (?:bulletins?|announcements?|notices?|press releases?|"
                               r"communiqu\w*|circulars?|news)\b", re.I)
+# Procedure words that in a "when" question ask about a date ("in application from when?"), not a procedure.
+_APPLICATION_ONLY = re.compile(r"application|apply for|register", re.I)
 _SIGNED = re.compile(r"\b(sign\w*|conclud\w*|agree[sd]?|deal|concluded|inked)\b", re.I)
 _IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|"
-                       r"operational|valid|from when|since when|benefits?|facilitation|covered|apply|applies)\b", re.I)
+                       r"operational|valid|from when|since when|benefits?|facilitation|covered|apply|applies|"
+                       r"from (?:what|which) (?:date|day)|work(?:s|ing)?|usable|in use)\b", re.I)
 _ANNOUNCED = re.compile(r"\b(announc\w*|publish\w*|report\w*|released?|bulletin dated|news)\b", re.I)
 _FOLLOWUP_START = re.compile(r"^\s*(and|also|what about|how about|and for|and with|same for|what of|then|but)\b", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|these|those|ones|the former|the latter|the (?:arrangement|agreement|deal|mra))\b", re.I)
@@ -131,7 +136,10 @@ def classify(question: str) -> tuple[str, str | None]:
         date_field = "in_force" if _IN_FORCE.search(q) else "announced" if _ANNOUNCED.search(q) and not _SIGNED.search(q) else "signed"
     if _OUT_OF_SCOPE.search(q):
         return "out_of_scope", None
-    if _PROCEDURE.search(q) and not _FIGURE.search(q):
+    if _WHICH_BULLETINS.search(q) and not date_field:  # "which bulletins give …" asks for bulletins, not a figure
+        return "search", None
+    procedure = _PROCEDURE.search(q)
+    if procedure and not _FIGURE.search(q) and not (date_field and _APPLICATION_ONLY.fullmatch(procedure.group(0))):
         return "procedure", None
     m = _DEFINITION.match(q) or _WORKS.match(q)
     if m and len(m.group("term").split()) <= 4 and not _FIGURE.search(q) and not _temporal(q):

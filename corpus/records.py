@@ -57,6 +57,9 @@ class Bulletin:
     issuer: str | None = None
     home: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # Where each page starts in ``text`` (page 1 first), for documents that have pages (PDF): a citation's offset
+    # then names its page. Empty for text, Markdown, HTML and Word bulletins.
+    pages: tuple[int, ...] = ()
 
     @property
     def date_iso(self) -> str | None:

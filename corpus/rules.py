@@ -21,6 +21,9 @@ ORDINAL_DAYS.update({"thirtieth": 30, "thirty-first": 31})
 
 WEEKDAYS: dict[str, int] = {"Monday": 0, "Tuesday": 1, "Wednesday": 2, "Thursday": 3, "Friday": 4, "Saturday": 5,
                             "Sunday": 6}
+# Days a news text names relative to its own date ("signed yesterday", "takes effect today"), as day offsets.
+RELATIVE_DAYS: dict[str, int] = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+                                 "the day after tomorrow": 2}
 
 # Labels under which a page gives its own date (regular-expression fragments, matched case-insensitively).
 DATE_LABELS: list[str] = [

@@ -11,11 +11,12 @@ import json
 import sys
 from typing import Any
 
-from evals.gate import ThresholdError, check_gate, parse_thresholds
-from evals.report import RunFileError, load_item_scores, run_to_dict, to_markdown, write_reports
-from evals.runner import AskFn, CheckFn, run_eval
+from evals.evaluate import evaluate
+from evals.gate import ThresholdError, parse_thresholds
+from evals.report import RunFileError, load_item_scores, to_markdown, write_reports
+from evals.runner import AskFn, CheckFn
 from evals.schema import SetError, load_set, shipped_sets
-from evals.stats import RESAMPLES, compare, item_scores, summarise
+from evals.stats import RESAMPLES
 
 EXIT_OK, EXIT_GATE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -60,21 +61,17 @@ def execute(args: argparse.Namespace, ask_fn: AskFn, check_fn: CheckFn | None) -
     except (SetError, ThresholdError, RunFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    run = run_eval(items, ask_fn, None if _get(args, "no_checker", False) else check_fn, k=k,
-                   progress=not _get(args, "no_progress", False), set_name=str(args.set))
-    summary = summarise(run, resamples=resamples, seed=seed)
-    comparison = compare(baseline, item_scores(run), resamples=resamples, seed=seed) if baseline is not None else None
-    failures = check_gate(summary, minimums, maximums, comparison)
-    gated = bool(minimums or maximums or baseline is not None)  # no threshold given: no gate to report
-    data = run_to_dict(run, summary, comparison, failures if gated else None,
-                       settings={"k": k, "seed": seed, "resamples": resamples, "baseline": _get(args, "baseline", None)})
+    data = evaluate(items, ask_fn, None if _get(args, "no_checker", False) else check_fn, minimums=minimums,
+                    maximums=maximums, baseline=baseline, baseline_name=_get(args, "baseline", None), k=k, seed=seed,
+                    resamples=resamples, progress=not _get(args, "no_progress", False), set_name=str(args.set))
+    failures = (data["gate"] or {}).get("failures") or []
     if _get(args, "report", None):
         paths = write_reports(args.report, data)
         print(f"reports: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
     if _get(args, "json", False):
         print(json.dumps({"set": data["set"], "counts": data["counts"], "summary": data["summary"],
                           "by_type": data["by_type"], "gate": data["gate"],
-                          "comparison": data["comparison"]}, indent=2, default=str))
+                          "comparison": data["comparison"], "index": data["index"]}, indent=2, default=str))
     else:
         print(to_markdown({**data, "items": data["items"], "counterfactuals": data["counterfactuals"]}))
     return EXIT_GATE if failures else EXIT_OK

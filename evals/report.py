@@ -60,7 +60,28 @@ def run_to_dict(run: EvalRun, summary: Mapping[str, MetricSummary], comparison: 
         ],
         "comparison": comparison.to_dict() if comparison else None,
         "gate": None if gate_failures is None else {"passed": not gate_failures, "failures": list(gate_failures)},
+        "index": run_index(run),
     }
+
+
+def run_index(run: EvalRun) -> dict[str, Any] | None:
+    """The index state the answers were read from (the last answer's ``index``), with ``changed_during_run``
+    when the bulletins indexed changed while the set ran (its scores then mix two indexes)."""
+    states = [r.result["index"] for r in run.items if isinstance(r.result.get("index"), Mapping)]
+    if not states:
+        return None
+    last = dict(states[-1])
+    last["changed_during_run"] = any(s.get("fingerprint") != last.get("fingerprint") for s in states)
+    return last
+
+
+def index_line(index: Mapping[str, Any] | None) -> str:
+    """One line naming the index a run read, for the reports."""
+    if not index:
+        return "Index: not recorded."
+    note = " (it changed during the run)" if index.get("changed_during_run") else ""
+    return (f"Index: {index.get('fingerprint')} ({index.get('bulletins')} bulletins, "
+            f"generation {index.get('generation')}){note}.")
 
 
 class RunFileError(ValueError):
@@ -99,7 +120,7 @@ def to_markdown(data: Mapping[str, Any]) -> str:
     c = data["counts"]
     lines = [f"# Eval report: {_md(data.get('set') or 'set')}", "",
              f"{c['passed']}/{c['items']} items passed ({c['errors']} errors); k={data['k']}; "
-             f"{c['counterfactuals']} checker cases.", ""]
+             f"{c['counterfactuals']} checker cases.", "", index_line(data.get("index")), ""]
     if data.get("gate") is not None:
         g = data["gate"]
         lines += ["**Gate: PASS**" if g["passed"] else "**Gate: FAIL**", ""]
@@ -237,7 +258,7 @@ def to_html(data: Mapping[str, Any]) -> str:
            f"<title>Eval report: {_e(data.get('set') or 'set')}</title><style>{_CSS}</style></head><body>",
            f"<h1>Eval report: {_e(data.get('set') or 'set')}</h1>",
            f"<p>{c['passed']}/{c['items']} items passed ({c['errors']} errors), k={_e(data['k'])}, "
-           f"{c['counterfactuals']} checker cases.</p>"]
+           f"{c['counterfactuals']} checker cases.</p>", f'<p class="index">{_e(index_line(data.get("index")))}</p>']
     if data.get("gate") is not None:
         g = data["gate"]
         out.append(f'<p class="{"pass" if g["passed"] else "fail"}"><b>Gate: {"PASS" if g["passed"] else "FAIL"}</b></p>')

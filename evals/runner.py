@@ -88,8 +88,12 @@ def run_eval(
     k: int = 5,
     progress: bool = True,
     set_name: str = "",
+    report: Callable[[int, int, str], None] | None = None,
 ) -> EvalRun:
-    """Score every item, then run the claim-checker counterfactuals (skipped when ``check_fn`` is None)."""
+    """Score every item, then run the claim-checker counterfactuals (skipped when ``check_fn`` is None).
+
+    ``report(done, total, what)`` is told after each question and each checker case (the app's progress bar).
+    """
     cases = make_counterfactuals(items) if check_fn is not None else []
     total = len(items) + len(cases)
     results: list[ItemResult] = []
@@ -99,9 +103,13 @@ def run_eval(
             bar.set_postfix_str(item.id, refresh=False)
             results.append(ask_one(item, ask_fn, k))
             bar.update(1)
+            if report is not None:
+                report(len(results), len(items), "questions")
         if check_fn is not None:
             for case in cases:
                 bar.set_postfix_str(f"check {case.item_id}", refresh=False)
                 cf_results.append(run_counterfactual(case, check_fn))
                 bar.update(1)
+                if report is not None:
+                    report(len(cf_results), len(cases), "checker cases")
     return EvalRun(tuple(results), tuple(cf_results), k=k, set_name=set_name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ class DocumentRow:
     issuer: str | None
     home: str | None
     ingested_at: str
+    pages: tuple[int, ...] = ()  # where each page starts in ``text`` (PDF bulletins); empty otherwise
 
     @property
     def date_iso(self) -> str | None:
@@ -87,9 +89,51 @@ class DocumentRow:
     def date_key(self) -> int:
         return self.date.sort_key if self.date else 0
 
+    def page_of(self, offset: int) -> int | None:
+        """The page (1-based) of a PDF bulletin holding ``offset``; None for a bulletin without pages."""
+        from corpus.documents import page_at
+
+        return page_at(self.pages, offset)
+
     def economies(self) -> set[str]:
         """Every economy the bulletin names, its issuer's own included: what a partner filter matches."""
         return set(self.partners) | set(self.mentioned) | ({self.home} if self.home else set())
+
+
+class ThreadConnections:
+    """One SQLite connection per thread to one file, each closed when its thread is gone or on ``close()``.
+
+    A connection shared by threads would mix their statements into one transaction (a reader could see
+    a writer's uncommitted rows) and serialise them on its mutex.
+    """
+
+    BUSY_TIMEOUT_S = 30.0  # a writer in another process holds the file at most for one bulletin's write
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._by_thread: dict[threading.Thread, sqlite3.Connection] = {}
+
+    def get(self) -> sqlite3.Connection:
+        me = threading.current_thread()
+        conn = self._by_thread.get(me)
+        if conn is not None:
+            return conn
+        conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None,
+                               timeout=self.BUSY_TIMEOUT_S)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        with self._lock:
+            for thread in [t for t in self._by_thread if not t.is_alive()]:
+                self._by_thread.pop(thread).close()
+            self._by_thread[me] = conn
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._by_thread.values():
+                conn.close()
+            self._by_thread.clear()
 
 
 def partner_key(name: str) -> str:
@@ -98,17 +142,26 @@ def partner_key(name: str) -> str:
 
 
 class Catalog:
-    """All SQLite state of the index. Writes happen inside ``transaction()`` so a failure rolls back."""
+    """All SQLite state of the index. Writes happen inside ``transaction()`` so a failure rolls back.
+
+    Each thread reads through its own connection (``conn``), so questions answered in parallel never
+    share a cursor or wait on one another; the file is in WAL mode, so they do not wait on a writer
+    either. Writes are serialised: one lock in this process, ``BEGIN IMMEDIATE`` across processes.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
+        self._connections = ThreadConnections(path)
+        self._write_lock = threading.RLock()
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.executescript(_SCHEMA)
         self._migrate()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        return self._connections.get()
 
     def _migrate(self) -> None:
         """Add columns and indexes that newer versions keep, so an existing data folder keeps working."""
@@ -119,6 +172,8 @@ class Catalog:
         for column in ("file_size", "file_mtime_ns"):  # NULL: not read from disk (an upload) or not yet stamped
             if column not in have:
                 self.conn.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER")
+        if "pages" not in have:  # page starts of a PDF bulletin, as a JSON list
+            self.conn.execute("ALTER TABLE documents ADD COLUMN pages TEXT NOT NULL DEFAULT '[]'")
         self.conn.execute("CREATE INDEX IF NOT EXISTS documents_doc_id ON documents(doc_id)")
         if self.conn.execute("SELECT 1 FROM catalog_meta WHERE key = 'generation'").fetchone() is None:
             self.conn.execute("INSERT OR IGNORE INTO catalog_meta (key, value) VALUES ('generation', 0)")
@@ -132,21 +187,37 @@ class Catalog:
                 self.conn.execute("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES ('layout', ?)", (_LAYOUT,))
 
     def close(self) -> None:
-        self.conn.close()
+        self._connections.close()
 
     @contextmanager
     def transaction(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
         """One atomic write; a committed write that changes what readers see advances ``generation()``."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        with self._write_lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                if bump:
+                    conn.execute("UPDATE catalog_meta SET value = value + 1 WHERE key = 'generation'")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Statements inside see one committed state of the file (a WAL read transaction), even while
+        another thread or process commits."""
+        conn = self.conn
+        if conn.in_transaction:  # inside this thread's write: it already sees one state
+            yield
+            return
+        conn.execute("BEGIN DEFERRED")
         try:
-            yield self.conn
-            if bump:
-                self.conn.execute("UPDATE catalog_meta SET value = value + 1 WHERE key = 'generation'")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            yield
+        finally:
+            conn.execute("COMMIT")
 
     def generation(self) -> int:
         """A number that grows with every committed write, by any process: compare it to reload caches."""
@@ -160,8 +231,8 @@ class Catalog:
         d = bulletin.date
         self.conn.execute(
             "INSERT INTO documents (source, doc_id, title, text, date_iso, date_text, date_key, year, month, day,"
-            " date_start, date_end, partners, mentioned, issuer, home, extra, file_size, file_mtime_ns)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " date_start, date_end, partners, mentioned, issuer, home, extra, file_size, file_mtime_ns, pages)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 bulletin.source, bulletin.doc_id, bulletin.title, bulletin.text,
                 d.iso if d else None, d.text if d else None, d.sort_key if d else 0,
@@ -170,6 +241,7 @@ class Catalog:
                 json.dumps(list(bulletin.partners)), json.dumps(list(bulletin.mentioned)),
                 bulletin.issuer, bulletin.home, json.dumps(bulletin.extra),
                 stamp.size if stamp else None, stamp.mtime_ns if stamp else None,
+                json.dumps(list(bulletin.pages)),
             ),
         )
         for c in chunks:
@@ -241,12 +313,36 @@ class Catalog:
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
-    def keyword_search(self, query: str, limit: int, sources: set[str] | None = None) -> list[tuple[str, float]]:
-        """BM25-ranked chunk ids for the query's words (any of them), best first."""
+    def allowed_chunks(self, ids: list[str], where: DocumentFilter) -> set[str]:
+        """Which of these chunks belong to a bulletin ``where`` allows: one lookup by primary key each."""
+        if not ids:
+            return set()
+        sql, params = where.sql()
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT c.chunk_id FROM chunks c JOIN documents d ON d.source = c.source WHERE c.chunk_id IN ({marks})"
+            f" AND {sql}", (*ids, *params))
+        return {r[0] for r in rows}
+
+    def keyword_search(self, query: str, limit: int, sources: set[str] | None = None,
+                       where: DocumentFilter | None = None) -> list[tuple[str, float]]:
+        """BM25-ranked chunk ids for the query's words (any of them), best first.
+
+        ``where`` restricts the bulletins inside the query (joined on its source), so the top ``limit``
+        are taken after filtering, without listing the allowed bulletins first.
+        """
         terms = [t for t in re.findall(r"\w+", query.lower()) if len(t) > 1]
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+        if where is not None:
+            sql, params = where.sql()
+            rows = self.conn.execute(
+                "SELECT f.chunk_id, bm25(chunks_fts) AS rank FROM chunks_fts f JOIN documents d ON d.source = f.source"
+                f" WHERE chunks_fts MATCH ? AND {sql} ORDER BY rank LIMIT ?",
+                (match, *params, limit),
+            ).fetchall()
+            return [(r[0], -float(r[1])) for r in rows]
         rows = self.conn.execute(
             "SELECT chunk_id, source, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ?"
             " ORDER BY rank LIMIT ?",
@@ -254,6 +350,35 @@ class Catalog:
         ).fetchall()
         out = [(r[0], -float(r[2])) for r in rows if sources is None or r[1] in sources]
         return out[:limit]
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """A partner and date-range restriction as SQL over ``documents d``: the same test as the search filters.
+
+    A bulletin matches a partner it names in any role (partner, mentioned, its own issuer's economy);
+    a date range needs a known year, and a bulletin dated to the month only is inside until the end of
+    ``until_key``'s month.
+    """
+
+    partner: str | None = None
+    since_key: int | None = None
+    until_key: int | None = None
+
+    def sql(self) -> tuple[str, tuple[object, ...]]:
+        parts: list[str] = ["1"]
+        params: list[object] = []
+        if self.partner:
+            parts.append("(d.home = ? OR EXISTS (SELECT 1 FROM json_each(d.partners) WHERE value = ?)"
+                         " OR EXISTS (SELECT 1 FROM json_each(d.mentioned) WHERE value = ?))")
+            params += [self.partner] * 3
+        if self.since_key is not None:
+            parts.append("d.year IS NOT NULL AND d.date_key >= ?")
+            params.append(self.since_key)
+        if self.until_key is not None:
+            parts.append("d.year IS NOT NULL AND d.date_key <= ? + (CASE WHEN d.day IS NULL THEN 99 ELSE 0 END)")
+            params.append(self.until_key)
+        return " AND ".join(parts), tuple(params)
 
 
 def _doc(row: sqlite3.Row) -> DocumentRow:
@@ -265,4 +390,5 @@ def _doc(row: sqlite3.Row) -> DocumentRow:
         source=row["source"], doc_id=row["doc_id"], title=row["title"], text=row["text"], date=date,
         partners=tuple(json.loads(row["partners"])), mentioned=tuple(json.loads(row["mentioned"])),
         issuer=row["issuer"], home=row["home"], ingested_at=row["ingested_at"],
+        pages=tuple(json.loads(row["pages"] or "[]")),
     )

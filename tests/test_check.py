@@ -224,6 +224,8 @@ def test_partners_argument_only_breaks_ties(checker: ClaimChecker) -> None:
 
 
 def test_right_figure_for_the_wrong_period_is_contradicted(checker: ClaimChecker) -> None:
-    result = checker.check("Mainland–Macao trade was US$4.36 billion in 2021.")
-    (claim,) = result.claims
+    """2022's figure given as 2021's is misdated; another figure for 2021, a year no bulletin covers, is unknown."""
+    (claim,) = checker.check("Mainland–Macao trade was US$4.36 billion in 2021.").claims
     assert claim.verdict == "contradicted" and "for 2022, not 2021" in claim.note
+    (other,) = checker.check("Mainland–Macao trade was US$5.1 billion in 2021.").claims
+    assert other.verdict == "unsupported"

@@ -145,7 +145,10 @@ def test_bulletins_are_embedded_in_batches_and_one_failure_keeps_its_old_version
     assert isinstance(emb, CountingEmbedder)
     first = a.ingest([d], progress=False)
     assert len(first.added) == len(names)
-    assert emb.calls == 1 and emb.texts == first.chunks_embedded  # one call for the whole folder
+    sentences = a.catalog.conn.execute("SELECT count(DISTINCT digest) FROM sentence_vectors").fetchone()[0]
+    assert sentences > 0
+    # One call for the whole folder: its chunks and its distinct sentences (stored for evidence scoring).
+    assert emb.calls == 1 and emb.texts == first.chunks_embedded + sentences
     old_ids = a.catalog.chunk_ids("2.txt")
     for i, name in enumerate(names):
         _write(d / f"{i}.txt", _bulletin(name, f"{i}.75"))

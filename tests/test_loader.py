@@ -71,7 +71,8 @@ def test_bad_files_are_rejected_with_reasons(tmp_path: Path) -> None:
     assert "empty" in _rej(load_bytes(b"   \n", "e.txt"))
     assert "binary" in _rej(load_bytes(b"\x00\x01\x02PK\x03\x04" * 100, "z.txt"))
     assert "too large" in _rej(load_bytes(b"a" * 2000, "big.txt", max_bytes=1000))
-    assert "unsupported" in _rej(load_bytes(b"%PDF-1.4", "x.pdf"))
+    assert "unsupported" in _rej(load_bytes(b"{\\rtf1 AEO}", "x.rtf"))
+    assert "not a readable PDF" in _rej(load_bytes(b"%PDF-1.4", "x.pdf"))  # PDFs are read, this one is broken
     assert "no readable text" in _rej(load_bytes(b"<script>only()</script>", "s.html"))
     assert "no such file" in _rej(next(iter(__import__("corpus").discover([tmp_path / "missing.txt"]))))
 

@@ -161,7 +161,7 @@ def test_evaluate_runs_an_uploaded_set(url: str, tmp_path: Path) -> None:
     endpoints = c.view_api(print_info=False, return_format="dict")["named_endpoints"]
     if "/evaluate" not in endpoints:
         pytest.skip("no Evaluate tab: the evals harness was not usable when the app was built")
-    summary, failures = c.predict(None, handle_file(str(path)), api_name="/evaluate")
+    summary, failures, *_ = c.predict(None, handle_file(str(path)), "", "", None, "", api_name="/evaluate")
     assert 'id="eval-metrics"' in summary and "pass_rate" in summary
     assert 'id="eval-failing"' in failures
 

@@ -21,9 +21,13 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
+from assistant.feedback import to_jsonl
 from assistant.service import MAX_QUESTION_CHARS
+from assistant.transcript import kept, saved_turn, to_markdown
 from ui import render
-from ui.net import PortError, check_port
+from ui.net import check_port
+from ui.server import run as run_server
+from ui.server import web_app
 
 if TYPE_CHECKING:
     from assistant import Assistant, Conversation
@@ -53,6 +57,10 @@ class ChatSession:
     conversation: Conversation
     messages: list[dict[str, str]] = field(default_factory=list)
     last: dict[str, Any] | None = None
+    # message index -> (earlier questions, answer JSON): what a thumbs up / down on that message rates
+    answer_at: dict[int, tuple[list[str], dict[str, Any]]] = field(default_factory=dict)
+    kept: list[dict[str, Any]] = field(default_factory=list)  # the turns the browser keeps (transcript.saved_turn)
+    feedback_id: int | None = None  # the last rating given, which a note is added to
 
 
 def _partner_choices() -> list[tuple[str, str]]:
@@ -96,14 +104,16 @@ def _eval_api() -> dict[str, Any] | None:
     """The evaluation harness functions the Evaluate tab needs, or None when the package is not usable."""
     try:
         import evals.command  # noqa: F401  (the tab exists only when the harness is importable)
-        from evals.report import run_to_dict
-        from evals.runner import run_eval
+        from evals.evaluate import evaluate, failing, save_run, saved_runs, thresholds
+        from evals.gate import ThresholdError
+        from evals.report import RunFileError, load_item_scores
         from evals.schema import SetError, load_set, shipped_sets
-        from evals.stats import summarise
     except Exception:  # noqa: BLE001 - any import problem means: no Evaluate tab
         return None
-    return {"run_to_dict": run_to_dict, "run_eval": run_eval, "SetError": SetError, "load_set": load_set,
-            "shipped_sets": shipped_sets, "summarise": summarise}
+    return {"evaluate": evaluate, "failing": failing, "save_run": save_run, "saved_runs": saved_runs,
+            "thresholds": thresholds, "ThresholdError": ThresholdError, "RunFileError": RunFileError,
+            "load_item_scores": load_item_scores, "SetError": SetError, "load_set": load_set,
+            "shipped_sets": shipped_sets}
 
 
 class App:
@@ -113,6 +123,9 @@ class App:
         self.a = assistant
         self.password = assistant.settings.admin_password or None
         self.tmp = Path(tempfile.mkdtemp(prefix="customs-ui-"))
+        # Reading handlers run this many at once (the service reads without a global lock); uploads, which
+        # write, keep Gradio's default of one at a time.
+        self.parallel = assistant.settings.concurrency
         self.evals = _eval_api()
 
     # -- Ask --------------------------------------------------------------------------------------
@@ -167,6 +180,8 @@ class App:
             yield "", session.messages + [bubble], session, gr.skip(), gr.skip()
             time.sleep(STREAM_DELAY_S)
         session.messages.append({"role": "assistant", "content": render.answer_bubble(result)})
+        session.answer_at[len(session.messages) - 1] = (session.conversation.history[:-1], result)
+        session.kept.append(saved_turn(result))
         panel = render.sources_html(result, self._texts(result), turn=len(session.conversation.turns))
         yield "", list(session.messages), session, panel, result
 
@@ -176,6 +191,9 @@ class App:
             session.conversation.reset()
             session.messages.clear()
             session.last = None
+            session.answer_at.clear()
+            session.kept.clear()
+            session.feedback_id = None
         return [], session, render.sources_html(None, {}), None
 
     # -- Search -----------------------------------------------------------------------------------
@@ -290,13 +308,17 @@ class App:
         rows = render.bulletin_rows(self.a.bulletin_json(d) for d in self.a.bulletins()) if unlocked else []
         return pd.DataFrame(rows, columns=render.BULLETIN_HEADERS)
 
+    def bulletin_warnings(self, unlocked: bool) -> str:
+        """Sentences addressed to software (planted instructions), per bulletin, for the admin to check."""
+        return render.addressed_html(self.a.bulletin_json(d) for d in self.a.bulletins()) if unlocked else ""
+
     def upload(self, files: list[str] | str | None, unlocked: bool) -> tuple[str, pd.DataFrame]:
         """Ingest uploaded bulletins with the CLI's rules; only bytes and a base name reach the service."""
         if not unlocked:
             return render.message("Locked: enter the admin password first."), self.bulletin_table(False)
         paths = [files] if isinstance(files, str) else list(files or [])
         if not paths:
-            return render.message("Choose one or more .txt, .md or .html files."), self.bulletin_table(True)
+            return render.message("Choose one or more .txt, .md, .html, .pdf or .docx files."), self.bulletin_table(True)
         limit = self.a.settings.max_file_bytes
         items = []
         for p in paths:
@@ -318,38 +340,135 @@ class App:
 
     # -- Evaluate ---------------------------------------------------------------------------------
     def _ask_turns(self, turns: list[str]) -> dict[str, Any]:
-        conversation = self.a.conversation()
-        result: dict[str, Any] = {}
-        for turn in turns:
-            result = conversation.ask(turn).to_json()
-        return result
+        return self.a.ask_turns(turns).to_json()
 
-    def evaluate(self, set_name: str | None, upload: str | None,
-                 progress: gr.Progress = gr.Progress(track_tqdm=True)) -> tuple[str, str]:  # noqa: B008
-        """Run a gold set through the assistant and show summary metrics and failing questions."""
+    @property
+    def runs_folder(self) -> Path:
+        """Where the app keeps its evaluation runs (each one a possible baseline): the data folder."""
+        return Path(self.a.settings.home) / "eval-runs"
+
+    def baseline_choices(self) -> Any:
         api = self.evals
+        return gr.update(choices=[("none", "")] + (api["saved_runs"](self.runs_folder) if api else []))
+
+    def evaluate(self, set_name: str | None, upload: str | None, minimums: str = "", maximums: str = "",
+                 baseline_upload: str | None = None, baseline_run: str | None = None,
+                 progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Run a gold set with optional thresholds and a baseline; show metrics, the gate, failing questions (every
+        turn of a follow-up) and the reports to download. Bad input is answered before anything runs."""
+        api = self.evals
+        nothing = (None, gr.skip())
         if api is None:
-            return render.message("The evaluation harness is not available."), ""
+            return render.message("The evaluation harness is not available."), "", *nothing
         source = upload or set_name
         if not source:
-            return render.message("Pick a shipped set or upload a .jsonl set."), ""
+            return render.message("Pick a shipped set or upload a .jsonl set."), "", *nothing
+        name = Path(str(source)).name
+        baseline_path = baseline_upload or baseline_run or None
         try:
             items = api["load_set"](source)
-        except api["SetError"] as exc:
-            return render.message(str(exc)), ""
-        progress(0, desc=f"Asking {len(items)} questions")
+            low, high = api["thresholds"](items, _specs(minimums), _specs(maximums))
+            baseline = api["load_item_scores"](baseline_path) if baseline_path else None
+        except (api["SetError"], api["ThresholdError"], api["RunFileError"]) as exc:
+            text = str(exc)
+            for path in (str(source), str(baseline_path or "")):  # an upload's server-side temp path means nothing
+                if path and path != Path(path).name:
+                    text = text.replace(path, Path(path).name)
+            return render.message(text), "", *nothing
         check_fn = self._check_json if getattr(self.a, "check", None) is not None else None
-        run = api["run_eval"](items, self._ask_turns, check_fn, progress=True, set_name=Path(str(source)).name)
-        summary = api["summarise"](run, resamples=200)
-        data = api["run_to_dict"](run, summary)
-        failing = [{"id": i.get("id"), "question": i.get("question") or (i.get("turns") or [""])[-1],
-                    "passed": i.get("passed"), "reasons": i.get("reasons"), "error": i.get("error"),
-                    "answer": (i.get("result") or {}).get("answer")} for i in data.get("items", [])]
-        return render.metrics_html(data.get("summary", {}), data.get("counts", {})), render.failures_html(failing)
+        progress(0, desc=f"Asking {len(items)} questions")
+
+        def report(done: int, total: int, what: str) -> None:
+            progress((done, total), desc=what, unit=what)
+
+        data = api["evaluate"](items, self._ask_turns, check_fn, minimums=low, maximums=high, baseline=baseline,
+                               baseline_name=Path(baseline_path).name if baseline_path else None, resamples=200,
+                               progress=False, set_name=name, report=report)
+        paths = api["save_run"](self.runs_folder, data)
+        summary = render.metrics_html(data.get("summary", {}), data.get("counts", {})) + render.gate_html(data)
+        files = [str(paths[k]) for k in ("html", "markdown", "json")]
+        return summary, render.failures_html(api["failing"](data)), files, self.baseline_choices()
+
+    # -- Conversation kept, feedback, index ---------------------------------------------------------
+    def saved(self, session: ChatSession | None) -> tuple[Any, ...]:
+        """What the browser keeps of the conversation, its Markdown export, and the index footer."""
+        turns = list(session.kept) if session else []
+        return turns, self.export_markdown(session), self.index_footer()
+
+    def restore(self, turns: Any, session: ChatSession | None) -> tuple[Any, ...]:
+        """Show a conversation the browser kept (after a reload); follow-ups resolve against its questions."""
+        turns = kept(turns)
+        session = ChatSession(self.a.conversation())
+        if not turns:
+            return [], session, render.sources_html(None, {}), None
+        session.conversation.restore([t["question"] for t in turns])
+        for i, turn in enumerate(turns):
+            session.messages.append({"role": "user", "content": render.esc(turn["question"])})
+            session.messages.append({"role": "assistant", "content": render.answer_bubble(turn)})
+            session.answer_at[len(session.messages) - 1] = ([t["question"] for t in turns[:i]], turn)
+            session.kept.append(turn)
+        session.last = turns[-1]
+        panel = render.sources_html(turns[-1], self._texts(turns[-1]), turn=len(turns))
+        return list(session.messages), session, panel, turns[-1]
+
+    def export_markdown(self, session: ChatSession | None) -> str | None:
+        """The conversation with its sources as a Markdown file to download (None before the first answer)."""
+        if not session or not session.kept:
+            return None
+        folder = Path(tempfile.mkdtemp(dir=self.tmp))
+        path = folder / "conversation.md"
+        path.write_text(to_markdown(session.kept), encoding="utf-8")
+        return str(path)
+
+    def rate(self, session: ChatSession | None, note: str, data: gr.LikeData) -> str:
+        """A thumbs up / down on an answer, stored with the question, answer, citations, verdicts and index."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        entry = session.answer_at.get(index) if session else None
+        if session is None or entry is None:
+            return render.message("Only answers can be rated.")
+        if data.liked is None or data.liked == "":
+            return render.message("Rating withdrawn in the chat; the stored rating is kept.")
+        rating = "up" if data.liked is True or data.liked == "Like" else "down"
+        history, result = entry
+        try:
+            fb = self.a.rate(result, rating, clean_text(note), history)
+        except ValueError as exc:
+            return render.message(str(exc))
+        session.feedback_id = fb.id
+        noted = " with your note" if fb.note else "; add a note below if you like"
+        return render.message(f"Thanks: thumbs {rating} saved{noted}.", ok=True)
+
+    def save_note(self, session: ChatSession | None, note: str) -> tuple[str, Any]:
+        """Add a note to the last rating given in this session."""
+        if session is None or session.feedback_id is None:
+            return render.message("Rate an answer first (thumbs up or down under it), then add a note."), gr.skip()
+        try:
+            self.a.feedback.annotate(session.feedback_id, clean_text(note))
+        except ValueError as exc:
+            return render.message(str(exc)), gr.skip()
+        return render.message("Note saved with your rating.", ok=True), ""
+
+    def export_feedback(self, unlocked: bool) -> tuple[str, str | None]:
+        """Staff: every rating as a gold-set JSONL draft (the eval set format) to download."""
+        if not unlocked:
+            return render.message("Locked: enter the admin password first."), None
+        items = self.a.feedback_draft()
+        if not items:
+            return render.message("No answers have been rated yet."), None
+        folder = Path(tempfile.mkdtemp(dir=self.tmp))
+        path = folder / "feedback-draft.jsonl"
+        path.write_text(to_jsonl(items), encoding="utf-8")
+        up = sum(1 for i in items if "thumbs-up" in i["tags"])
+        return render.message(f"{len(items)} draft items ({up} thumbs up, {len(items) - up} thumbs down, tagged "
+                              "needs-review).", ok=True), str(path)
+
+    def index_footer(self) -> str:
+        return render.index_footer(self.a.index_state().to_json())
 
     # -- layout -----------------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
         with gr.Blocks(title="Customs arrangements assistant") as demo:
+            self.footer = gr.HTML(render.index_footer(None), elem_id="index-state", render=False)
             with gr.Row(elem_id="app-header", equal_height=False):
                 gr.HTML("<h2 style='margin:0'>Customs arrangements assistant</h2>"
                         "<p class='notice'>Answers from the indexed AEO mutual recognition bulletins, every sentence "
@@ -358,7 +477,7 @@ class App:
             theme.click(None, js=THEME_TOGGLE_JS)
             with gr.Tabs(elem_id="tabs"):
                 with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
-                    self._ask_tab()
+                    self._ask_tab(demo)
                 with gr.Tab("Search", id="search", elem_id="tab-search"):
                     self._search_tab()
                 with gr.Tab("Facts", id="facts", elem_id="tab-facts"):
@@ -367,16 +486,20 @@ class App:
                     self._bulletins_tab(demo)
                 if self.evals is not None:
                     with gr.Tab("Evaluate", id="evaluate", elem_id="tab-evaluate"):
-                        self._evaluate_tab()
+                        self._evaluate_tab(demo)
+            self.footer.render()
+            demo.load(self.index_footer, outputs=[self.footer], api_visibility="private")
         return demo
 
-    def _ask_tab(self) -> None:
+    def _ask_tab(self, demo: gr.Blocks) -> None:
         session = gr.State(None)
+        # The conversation survives a reload: the browser keeps its turns (encrypted by the server, per browser).
+        saved = gr.BrowserState([], storage_key="customs-assistant-conversation")
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(elem_id="ask-chat", label="Conversation", show_label=False, height=460,
                                   render_markdown=False,
-                                  feedback_options=None, placeholder="Ask about customs arrangements: "
+                                  feedback_options=("Like", "Dislike"), placeholder="Ask about customs arrangements: "
                                   "answers quote the bulletins, with numbered sources.")
                 with gr.Row():
                     box = gr.Textbox(elem_id="ask-question", label="Your question", show_label=False, scale=5,
@@ -384,15 +507,31 @@ class App:
                                      placeholder="e.g. When did China and Serbia sign their AEO arrangement?")
                     send = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=1)
                 gr.Examples(EXAMPLES, inputs=[box], label="Try one of these", elem_id="ask-examples")
-                new = gr.Button("New conversation", elem_id="ask-reset", size="sm")
+                with gr.Row():
+                    new = gr.Button("New conversation", elem_id="ask-reset", size="sm")
+                    export = gr.DownloadButton("Export conversation (Markdown)", value=None, size="sm",
+                                               elem_id="ask-export")
+                with gr.Row():
+                    note = gr.Textbox(label="Note on your rating (optional)", elem_id="feedback-note", scale=4,
+                                      placeholder="Rate an answer with the thumbs under it; say what was wrong here")
+                    save_note = gr.Button("Save note", size="sm", elem_id="feedback-save", scale=1)
+                rated = gr.HTML(elem_id="feedback-message")
             with gr.Column(scale=2):
                 sources = gr.HTML(render.sources_html(None, {}), elem_id="ask-sources")
                 with gr.Accordion("Answer JSON", open=False):
                     raw = gr.JSON(elem_id="ask-json")
-        gr.on([send.click, box.submit], self.ask, inputs=[box, session],
-              outputs=[box, chat, session, sources, raw], api_name="ask")
-        new.click(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_name="reset")
-        chat.clear(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_visibility="private")
+        asked = gr.on([send.click, box.submit], self.ask, inputs=[box, session],
+              outputs=[box, chat, session, sources, raw], api_name="ask", concurrency_limit=self.parallel)
+        asked.then(self.saved, inputs=[session], outputs=[saved, export, self.footer], api_visibility="private")
+        new.click(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_name="reset").then(
+            self.saved, inputs=[session], outputs=[saved, export, self.footer], api_visibility="private")
+        chat.clear(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_visibility="private").then(
+            self.saved, inputs=[session], outputs=[saved, export, self.footer], api_visibility="private")
+        demo.load(self.restore, inputs=[saved, session], outputs=[chat, session, sources, raw],
+                  api_visibility="private").then(self.saved, inputs=[session], outputs=[saved, export, self.footer],
+                                                 api_visibility="private")
+        chat.like(self.rate, inputs=[session, note], outputs=[rated], api_visibility="private")
+        save_note.click(self.save_note, inputs=[session, note], outputs=[rated, note], api_name="feedback_note")
 
     def _search_tab(self) -> None:
         with gr.Row():
@@ -414,8 +553,9 @@ class App:
                     "watch('value', () => { const m = element.querySelector('#bulletin-hit'); "
                     "if (m) m.scrollIntoView({block: 'center'}); });"))
         gr.on([go.click, query.submit], self.search, inputs=[query, partner, since, until],
-              outputs=[note, results, pick, viewer], api_name="search")
-        pick.input(self.open_hit, inputs=[pick], outputs=[viewer], api_name="open_bulletin")
+              outputs=[note, results, pick, viewer], api_name="search", concurrency_limit=self.parallel)
+        pick.input(self.open_hit, inputs=[pick], outputs=[viewer], api_name="open_bulletin",
+                   concurrency_limit=self.parallel)
 
     def _facts_tab(self, demo: gr.Blocks) -> None:
         with gr.Row():
@@ -439,9 +579,10 @@ class App:
         check = gr.Button("Check figures", elem_id="check-button")
         verdicts = gr.HTML(elem_id="check-result")
         outputs = [note, facts, arrs, facts_csv, arrs_csv]
-        gr.on([show.click, subject.submit], self.facts, inputs=[partner, subject], outputs=outputs, api_name="facts")
+        gr.on([show.click, subject.submit], self.facts, inputs=[partner, subject], outputs=outputs, api_name="facts",
+              concurrency_limit=self.parallel)
         demo.load(self.facts, inputs=[partner, subject], outputs=outputs, api_visibility="private")
-        check.click(self.check, inputs=[draft], outputs=[verdicts], api_name="check")
+        check.click(self.check, inputs=[draft], outputs=[verdicts], api_name="check", concurrency_limit=self.parallel)
 
     def _bulletins_tab(self, demo: gr.Blocks) -> None:
         unlocked = gr.State(self.password is None)
@@ -453,31 +594,60 @@ class App:
             # No file_types filter: Gradio's own check showed a toast *and* an "Error" badge for one .pdf and left
             # the box stuck; the server rejects it once, with the reason, in the upload report (as `ingest` does).
             files = gr.File(file_count="multiple", type="filepath",
-                            label=f"Upload bulletins (.txt, .md, .html; at most {self.a.settings.max_file_bytes:,} bytes)",
+                            label=f"Upload bulletins (.txt, .md, .html, .pdf, .docx; at most {self.a.settings.max_file_bytes:,} bytes)",
                             elem_id="upload-files")
             ingest = gr.Button("Ingest", variant="primary", elem_id="upload-button")
             report = gr.HTML(elem_id="upload-result")
             gr.Markdown("#### Indexed bulletins")
             table = gr.Dataframe(headers=render.BULLETIN_HEADERS, interactive=False, wrap=True,
-                                 elem_id="bulletins-table", column_widths=["18%", "40%", "14%", "14%", "6%", "8%"])
+                                 elem_id="bulletins-table",
+                                 column_widths=["17%", "36%", "13%", "13%", "6%", "8%", "7%"])
             refresh = gr.Button("Refresh list", size="sm", elem_id="bulletins-refresh")
+            warnings = gr.HTML(elem_id="bulletins-warnings")
+            gr.Markdown("#### Feedback on answers")
+            with gr.Row():
+                fb_export = gr.Button("Export ratings as a gold-set draft (JSONL)", size="sm", elem_id="feedback-export")
+                fb_file = gr.File(label="Gold-set draft", elem_id="feedback-file", interactive=False)
+            fb_note = gr.HTML(elem_id="feedback-export-message")
         gr.on([go.click, pw.submit], self.unlock, inputs=[pw, unlocked], outputs=[unlocked, panel, login, note, pw, table],
               api_name="unlock")
         ingest.click(self.upload, inputs=[files, unlocked], outputs=[report, table], api_name="upload")
         refresh.click(self.bulletin_table, inputs=[unlocked], outputs=[table], api_name="bulletins")
+        fb_export.click(self.export_feedback, inputs=[unlocked], outputs=[fb_note, fb_file], api_name="feedback_export")
         demo.load(self.bulletin_table, inputs=[unlocked], outputs=[table], api_visibility="private")
+        # Whatever refreshed the list (unlock, upload, refresh, page load) refreshes its warnings too.
+        table.change(self.bulletin_warnings, inputs=[unlocked], outputs=[warnings], api_visibility="private")
 
-    def _evaluate_tab(self) -> None:
+    def _evaluate_tab(self, demo: gr.Blocks) -> None:
         assert self.evals is not None
         sets = list(self.evals["shipped_sets"]())
         with gr.Row():
             pick = gr.Dropdown(sets, value=sets[0] if sets else None, label="Shipped test set", elem_id="eval-set")
             upload = gr.File(file_types=[".jsonl"], type="filepath", label="…or upload a JSONL set",
                              elem_id="eval-upload")
+        with gr.Row():
+            minimums = gr.Textbox(label="Minimums (METRIC=VALUE …)", placeholder="pass_rate=0.9 hit@5=0.9",
+                                  elem_id="eval-min")
+            maximums = gr.Textbox(label="Maximums (METRIC=VALUE …)", placeholder="latency_p95_ms=3000",
+                                  elem_id="eval-max")
+        with gr.Row():
+            baseline_run = gr.Dropdown([("none", "")], value="", label="Baseline: an earlier run of this app",
+                                       elem_id="eval-baseline-run")
+            baseline_upload = gr.File(file_types=[".json"], type="filepath", label="…or upload a run.json",
+                                      elem_id="eval-baseline")
         run = gr.Button("Run evaluation", variant="primary", elem_id="eval-run")
         summary = gr.HTML(elem_id="eval-summary")
         failures = gr.HTML(elem_id="eval-failures")
-        run.click(self.evaluate, inputs=[pick, upload], outputs=[summary, failures], api_name="evaluate")
+        reports = gr.File(label="Reports (report.html, report.md, run.json)", file_count="multiple",
+                          interactive=False, elem_id="eval-reports")
+        run.click(self.evaluate, inputs=[pick, upload, minimums, maximums, baseline_upload, baseline_run],
+                  outputs=[summary, failures, reports, baseline_run], api_name="evaluate")
+        demo.load(self.baseline_choices, outputs=[baseline_run], api_visibility="private")
+
+
+def _specs(text: str | None) -> list[str]:
+    """Threshold boxes as ``METRIC=VALUE`` items (separated by spaces, commas or new lines)."""
+    return [t for t in re.split(r"[\s,;]+", clean_text(text)) if t]
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -546,8 +716,6 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     check_port(host, port)
     _no_proxy_for(host)
     demo = build_app(assistant)
-    try:
-        demo.launch(server_name=host, server_port=port, **launch_options(assistant))
-    except OSError as exc:  # lost a race for the port after the check: Gradio's message would say GRADIO_SERVER_PORT
-        raise PortError(f"cannot listen on {host}:{port}; choose another with --port ({exc.strerror or 'in use'})") \
-            from None
+    # Mounted, not launched: our CORS policy instead of Gradio's (ui/server.py).
+    options = {k: v for k, v in launch_options(assistant).items() if k not in ("share", "_frontend")}
+    run_server(web_app(demo, assistant, options), host, port)

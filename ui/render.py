@@ -317,7 +317,7 @@ def citations_html(result: Mapping[str, Any], texts: Mapping[str, str | None]) -
                 f'<span class="cite-n">[{n}]</span><strong class="cite-title">{esc(c.get("title"))}</strong> · '
                 f'<span class="cite-date">{esc(date_label(c.get("date_text") or c.get("date")))}</span> · '
                 f'<code class="cite-source">{esc(c.get("source"))}</code> '
-                f'<span class="search-score">chars {esc(c.get("start"))}–{esc(c.get("end"))} · '
+                f'<span class="search-score">{page_note(c)}chars {esc(c.get("start"))}–{esc(c.get("end"))} · '
                 f'<span class="cite-open">open the bulletin here</span></span></summary>'
                 f'<div class="bulletin-view cite-bulletin">{mark_spans(text, [span], first_id=f"cite-{n}-hit")}</div>'
                 f"</details>") if text is not None and span else (
@@ -478,12 +478,36 @@ def bulletin_html(doc: Mapping[str, Any], text: str, spans: Sequence[Sequence[in
 
 
 def bulletin_rows(rows: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
-    """Indexed bulletins as table rows (``Assistant.bulletin_json`` dicts)."""
+    """Indexed bulletins as table rows (``Assistant.bulletin_json`` dicts); the last column counts sentences
+    addressed to software."""
     return [[r.get("source"), r.get("title"), r.get("date_text") or r.get("date") or "date not given",
-             ", ".join(r.get("partners") or []), r.get("chars"), r.get("ingested_at")] for r in rows]
+             ", ".join(r.get("partners") or []), r.get("chars"), r.get("ingested_at"),
+             f"⚠ {len(r.get('addressed_to_software') or [])}" if r.get("addressed_to_software") else ""]
+            for r in rows]
 
 
-BULLETIN_HEADERS = ["source", "title", "date", "partners", "chars", "ingested"]
+BULLETIN_HEADERS = ["source", "title", "date", "partners", "chars", "ingested", "warnings"]
+
+
+def addressed_html(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The warning under the bulletin list: per bulletin, its sentences addressed to an assistant or a program
+    (instructions planted in the text), which answers never quote or use as evidence."""
+    items = []
+    for r in rows:
+        flagged = r.get("addressed_to_software") or []
+        if not flagged:
+            continue
+        sentences = "".join(f'<li><q>{esc(f.get("text"))}</q> <span class="notice">(chars {esc(f.get("start"))}–'
+                            f'{esc(f.get("end"))})</span></li>' for f in flagged)
+        n = len(flagged)
+        items.append(f'<li data-source="{esc(r.get("source"))}"><span class="error-msg">⚠ {n} sentence'
+                     f'{"s" if n != 1 else ""} in <code>{esc(r.get("source"))}</code> '
+                     f'{"are" if n != 1 else "is"} addressed to software, not to readers</span><ul>{sentences}</ul></li>')
+    if not items:
+        return ""
+    return ('<div id="addressed-warnings" role="alert"><p>Possible planted instructions: these sentences are never '
+            'quoted in answers or used to support a figure. Check the bulletins they come from.</p>'
+            f'<ul>{"".join(items)}</ul></div>')
 
 
 def ingest_html(name: str, report: Mapping[str, Any]) -> str:
@@ -641,7 +665,7 @@ def failures_html(items: Sequence[Mapping[str, Any]]) -> str:
     if not failed:
         return '<p class="ok-msg" id="eval-failing">Every question passed.</p>'
     rows = "".join(
-        f"<tr><td><code>{esc(i.get('id'))}</code></td><td>{esc(i.get('question'))}</td>"
+        f"<tr><td><code>{esc(i.get('id'))}</code></td><td>{turns_html(i)}</td>"
         f"<td>{esc('; '.join(i.get('reasons') or []) or i.get('error') or '')}</td>"
         f"<td>{esc(_short((i.get('answer') or ''), 200))}</td></tr>" for i in failed)
     return (f'<div id="eval-failing"><h4>Failing questions ({len(failed)})</h4><table class="metrics">'
@@ -651,3 +675,54 @@ def failures_html(items: Sequence[Mapping[str, Any]]) -> str:
 def _short(text: object, n: int) -> str:
     s = "" if text is None else " ".join(str(text).split())
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def page_note(citation: Mapping[str, Any]) -> str:
+    """"page N · " for a citation of a PDF bulletin; nothing for bulletins without pages."""
+    page = citation.get("page")
+    return f"page {esc(page)} · " if page else ""
+
+
+def turns_html(item: Mapping[str, Any]) -> str:
+    """A failing item's question; for a follow-up every turn, in order, the scored one last."""
+    turns = [t for t in item.get("turns") or [] if t]
+    if len(turns) < 2:
+        return esc(item.get("question") or (turns[-1] if turns else ""))
+    return '<ol class="eval-turns">' + "".join(f"<li>{esc(t)}</li>" for t in turns) + "</ol>"
+
+
+def gate_html(data: Mapping[str, Any]) -> str:
+    """The gate's verdict, what failed it, the comparison with a baseline and the index the run read."""
+    from assistant.index_state import state_label
+
+    out = [f'<p class="notice" id="eval-index">{esc(state_label(data.get("index")))}</p>']
+    gate = data.get("gate")
+    if gate is not None:
+        cls = "ok-msg" if gate.get("passed") else "error-msg"
+        out.append(f'<p class="{cls}" id="eval-gate"><strong>Gate: {"PASS" if gate.get("passed") else "FAIL"}</strong></p>')
+        if gate.get("failures"):
+            out.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in gate["failures"]) + "</ul>")
+    comparison = data.get("comparison")
+    if comparison:
+        def fmt(v: Any) -> str:
+            return f"{v:.3f}" if isinstance(v, int | float) else "–"
+
+        rows = "".join(
+            f"<tr><td>{esc(name)}</td><td>{fmt(d.get('old'))}</td><td>{fmt(d.get('new'))}</td>"
+            f"<td>{fmt(d.get('diff'))}</td><td>{fmt(d.get('low'))} – {fmt(d.get('high'))}</td>"
+            f"<td>{'regression' if d.get('significant_regression') else 'improvement' if d.get('significant_improvement') else ''}</td></tr>"
+            for name, d in (comparison.get("metrics") or {}).items())
+        moved = "".join(f"<li>{esc(label)}: {esc(', '.join(ids))}</li>" for label, ids in (
+            ("pass → fail", comparison.get("pass_to_fail") or []), ("fail → pass", comparison.get("fail_to_pass") or []))
+            if ids)
+        out.append(f'<div id="eval-comparison"><h4>Against the baseline (new − old)</h4><table class="metrics">'
+                   f"<tr><th>metric</th><th>old</th><th>new</th><th>diff</th><th>95% CI</th><th></th></tr>{rows}</table>"
+                   f"{f'<ul>{moved}</ul>' if moved else ''}</div>")
+    return "".join(out)
+
+
+def index_footer(state: Mapping[str, Any] | None) -> str:
+    """The app's footer line: which bulletins (and versions) answers are read from."""
+    from assistant.index_state import state_label
+
+    return f'<p class="notice" id="index-line">Answers read from {esc(state_label(state))}</p>'

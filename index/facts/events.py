@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
@@ -26,6 +26,7 @@ from index.facts.rules import LIFECYCLE, NOT_AN_ARRANGEMENT, STATUS_WORDS, compi
 from index.facts.subjects import event_of, scope
 
 ERRONEOUS = "erroneous"
+CORRECTS = "corrects"  # the note on a correction notice's own date: it replaces the role's date in older bulletins
 _ERROR_CUE = re.compile(r"\b(?:was an error|is wrong|was wrong|(?:an |in )error|erroneous\w*|incorrect\w*|"
                         r"should be disregarded|no longer valid|mistaken\w*|misprint\w*)\b", re.I)
 _CORRECTION = re.compile(r"\b(?:correction|corrigendum|erratum|corrects|corrected)\b", re.I)
@@ -35,13 +36,18 @@ _STATUS = compile_roles(STATUS_WORDS)
 _ARRANGEMENT_WORD = re.compile(r"\b(?:AEO|MRA|mutual recognition|arrangement)\b", re.I)
 _SUBJECT_REF = re.compile(
     r"\b(?:the|this|its|that|our|their|a revised|a new|an amended|an updated)\s+(?:[\w-]+\s+){0,4}(?:arrangement|agreement|MRA|mutual recognition|"
-    r"amendment|signing|programme|pilot|action plan)\b|^\s*(?:It|They)\b|\b(?:today|from today)\b|"
+    r"amendment|extension|suspension|termination|resumption|revision|signing|programme|pilot|action plan)\b|^\s*(?:It|They)\b|\b(?:today|from today)\b|"
     r"\b(?:the|both) (?:two )?sides\b", re.I)
 _MULTI = re.compile(r"\b(?:countries|economies|member states|states|regions|partners)\b", re.I)
 _NETWORK = re.compile(r"\b(?:arrangements|agreements|MRAs)\b", re.I)
 # A target is not an event: "aim to sign by the end of 2026", "expected to be signed next year".
 _INTENT = re.compile(r"\b(?:aim\w*|plan(?:s|ned)? to|expect\w*|intend\w*|target\w*|hop(?:e|es|ing) to|seek\w*|"
-                     r"envisag\w*|would|could|goal)\b|\bby\s+(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+                     r"envisag\w*|could|goal)\b|\bby\s+(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+# "as at 30 September, it had signed 33 arrangements": the date a state of affairs is reported at, not an event;
+# unless the state is the arrangement's own ("in force as of 1 July").
+_AS_OF = re.compile(r"\b(?:as (?:at|of|on)|at the end of|by the end of)\s*$", re.I)
+_OWN_STATE = re.compile(r"\b(?:force|effect|effective|operation|operational|appl\w*|implemented)\s+as (?:at|of|on)\s*$",
+                        re.I)
 _ORDER = {role: i for i, role in enumerate(LIFECYCLE)}
 
 
@@ -78,6 +84,11 @@ class Event:
     @property
     def year_known(self) -> bool:
         return bool(self.date) and not (self.date or "").startswith("--") and (self.date or "")[:4].isdigit()
+
+
+def intended(before: str) -> bool:
+    """Whether the words just before a date make it a target, not an event ("aims at signing by 2026")."""
+    return bool(_INTENT.search(before[-60:]))
 
 
 def pair(a: str, b: str) -> tuple[str, str]:
@@ -140,10 +151,13 @@ def _from_sentences(bulletin: Bulletin, facts: Sequence[Fact], subject: tuple[st
                 continue
         if f.event in ("sign", "in_force", "ratify") and _INTENT.search(f.quote[max(0, lo - 60):lo]):
             continue
+        before = f.quote[max(0, lo - 40):lo]
+        if _AS_OF.search(before) and not _OWN_STATE.search(before):
+            continue
         sides = sentence_sides(f.quote, bulletin, subject)
         if sides is None:
             continue
-        if sides == subject and not scope(f.quote, None) and (
+        if sides == subject and not [e for e in scope(f.quote, None) if e != bulletin.home] and (
                 _NETWORK.search(f.quote) or _MULTI.search(f.quote) or not _SUBJECT_REF.search(f.quote)):
             continue  # "has signed 30 arrangements", "12 of the 17 countries …": the network or another
             # arrangement; a sentence naming no economy speaks of the subject only when it points back at it
@@ -240,6 +254,9 @@ def extract_events(bulletin: Bulletin, facts: Sequence[Fact]) -> list[Event]:
             if e.valid and e.date and keep is not None and keep.date != e.date:
                 fixed.append(Event(e.sides, ERRONEOUS, e.date, e.date_text, e.source, e.start, e.end, e.sent_start,
                                    e.sent_end, e.quote, e.bulletin_sort, e.bulletin_date, note=e.role))
+            elif e.valid and e.date and keep is e:  # the corrected date: it replaces other bulletins' dates too
+                fixed.append(Event(e.sides, e.role, e.date, e.date_text, e.source, e.start, e.end, e.sent_start,
+                                   e.sent_end, e.quote, e.bulletin_sort, e.bulletin_date, note=CORRECTS))
             else:
                 fixed.append(e)
         events = fixed
@@ -252,12 +269,32 @@ def _precision(date: str | None) -> int:
     return (0 if date.startswith("-") else 1) + date.count("-")
 
 
+def standing(events: Sequence[Event]) -> Callable[[Event], bool]:
+    """A test of whether an event still stands among ``events`` (one arrangement's): it is not erroneous, no
+    bulletin of the same date or newer calls its date an error, and no newer correction notice gives its role
+    another date."""
+    wrong: dict[tuple[str, str | None], int] = {}
+    fixed: dict[str, tuple[int, str | None]] = {}
+    for e in events:
+        if e.role == ERRONEOUS:
+            key = (e.note, e.date)
+            wrong[key] = max(wrong.get(key, 0), e.bulletin_sort)
+        elif e.note == CORRECTS and e.bulletin_sort >= fixed.get(e.role, (0, None))[0]:
+            fixed[e.role] = (e.bulletin_sort, e.date)
+
+    def stands(e: Event) -> bool:
+        if not e.valid or wrong.get((e.role, e.date), -1) >= e.bulletin_sort:
+            return False
+        sort, date = fixed.get(e.role, (0, None))
+        return not (sort > e.bulletin_sort and e.date and date and e.date != date)
+    return stands
+
+
 def current(events: Sequence[Event], role: str) -> Event | None:
     """The valid event of ``role``: from the newest bulletin, unless an older one gives the same date more
     precisely; a date that any bulletin (the same or newer) calls erroneous is never current."""
-    wrong = {(e.note, e.date): e.bulletin_sort for e in events if e.role == ERRONEOUS}
-    cands = [e for e in events if e.role == role and e.date and not (
-        (role, e.date) in wrong and wrong[(role, e.date)] >= e.bulletin_sort)]
+    stands = standing(events)
+    cands = [e for e in events if e.role == role and e.date and stands(e)]
     if not cands:
         return None
     top = max((e.year_known, e.bulletin_sort) for e in cands)
@@ -292,8 +329,9 @@ def status(events: Sequence[Event], today: Date | None = None) -> tuple[str, Eve
     """
     today = today or Date.today()
     dated: list[tuple[Date, int, Event]] = []
+    stands = standing(events)
     for e in events:
-        if not e.valid or e.role not in STATUS_TEXT:
+        if not stands(e) or e.role not in STATUS_TEXT:
             continue
         when = _as_date(e.date) if e.date else _as_date(e.bulletin_date)
         if when is None or when > today:

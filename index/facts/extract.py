@@ -13,7 +13,7 @@ from index.facts.events import Event, current, extract_events, status, subject_s
 from index.facts.numbers import Quantity, date_norm, find_quantities
 from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
 from index.facts.rules import BENEFIT_INTRO, MEASURE_WORDS
-from index.facts.subjects import Subject, describe, key_terms, scope, stem
+from index.facts.subjects import Subject, acronyms, describe, key_terms, scope, stem
 
 _PERIOD_BEFORE = re.compile(r"\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+)?(?:year\s+)?"
                             r"(?:(?:first|second|third|fourth|last)\s+(?:half|quarter)\s+of\s+)?)?$", re.I)
@@ -58,7 +58,8 @@ def sentence_period(text: str, sentence: Sentence, found: Sequence[Quantity],
         leading = re.fullmatch(r"\s*(?:in|during|for|throughout)\s*", text[sentence.start:q.start], re.I)
         if after_value or leading:
             return q.norm, {q.start}
-    if year and re.search(r"\bthis year\b", sentence.text, re.I):
+    if year and re.search(r"\b(?:this|the current) year\b|\b(?:months|quarters?|half|weeks) of the year\b|"
+                          r"\byear[- ]to[- ]date\b", sentence.text, re.I):
         return str(year), set()
     if year and re.search(r"\blast year\b", sentence.text, re.I):
         return str(year - 1), set()
@@ -73,6 +74,8 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
     date = bulletin.date
     bdate = date_norm(date) if date else None
     out: list[Fact] = []
+    defined = acronyms(text)
+    replaced_end = -1  # end of the last replaced value: "replacing 32 arrangements and 58 countries" replaces both
     for q in found:
         sent = _sentence_at(sentences, q.start, text)
         if addressed_to_software(sent.text):
@@ -84,17 +87,24 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
             sub = _row_subject(sent.text, q.start - sent.start, sub)
         if dateline:
             sub = replace(sub, phrase="publication date (dateline)")
+        used = [long for short, long in defined.items() if re.search(rf"\b{re.escape(short)}\b", sent.text)]
+        if used:  # "members of the SES" also speaks of the "Secure Exports Scheme" it abbreviates
+            sub = replace(sub, terms=sub.terms | frozenset(key_terms(" ".join(used))))
         period, period_years = sentence_period(text, sent, found, date.year if date else None)
         if q.start in period_years:
             period = None
         named = [m.name for m in find_mentions(sent.text) if m.name != bulletin.home]
+        replaced = q.kind not in ("date", "year") and (
+            _replaced(text, q.start, q.end) or (sent.start <= replaced_end and bool(_LIST_ON.match(text[replaced_end:q.start]))))
+        if replaced:
+            replaced_end = q.end
         out.append(Fact(
             id=fact_id(bulletin.doc_id, q.start, q.end, q.kind, q.role),
             source=bulletin.source, doc_id=bulletin.doc_id, kind=q.kind, unit=q.unit, value=q.value,
             norm=q.norm, expr=q.text, start=q.start, end=q.end, quote=sent.text, sent_start=sent.start,
             sent_end=sent.end, subject=sub.phrase, head=tuple(sorted(sub.head)), terms=tuple(sorted(sub.terms)),
             surface=sub.surface, event=sub.event, qualifier=q.qualifier, tolerance=q.tolerance,
-            role=q.role or (PREVIOUS if q.kind not in ("date", "year") and _replaced(text, q.start, q.end) else None),
+            role=q.role or (PREVIOUS if replaced else None),
             link=q.link, period=period, as_of=period or bdate,
             partners=tuple(dict.fromkeys([*bulletin.partners, *named])),
             scope=scope(sent.text, bulletin.home, bulletin.partners), home=bulletin.home,
@@ -108,8 +118,10 @@ PREVIOUS = "previous"
 # A value the sentence itself says was replaced: "30, replacing the earlier 28", "up from 1,000", "from 3.1 to 1.4".
 _REPLACED_BEFORE = re.compile(
     r"(?:\b(?:replac\w*|supersed\w*|previously|formerly|compared (?:with|to)|revised (?:up|down)?\s*from|"
-    r"instead of|earlier (?:figure|total|count) of|out of date)|\b(?:up|down|increas\w*|rose|fell|grew|declin\w*)"
-    r"\s+from)\s+(?:the\s+)?(?:earlier\s+|previous\s+|old\s+)?(?:figure\s+of\s+|total\s+of\s+)?$", re.I)
+    r"instead of|earlier (?:figures?|totals?|counts?) of|out of date)|\b(?:up|down|increas\w*|rose|fell|grew|declin\w*)"
+    r"\s+from)\s+(?:the\s+)?(?:earlier\s+|previous\s+|old\s+)?(?:(?:figures?|totals?|counts?)\s+of\s+)?$", re.I)
+# The next item of a list whose first value was replaced: "[32] arrangements and [58] …".
+_LIST_ON = re.compile(r"^\s*[A-Za-z][\w\s-]{0,60}?(?:,|\band)\s*$")
 _FROM_TO = re.compile(r"^[^,;.]{0,20}?\bto\s+(?:about\s+|around\s+)?[\d$€£¥]", re.I)
 
 
@@ -162,6 +174,27 @@ def _is_measure(text: str) -> bool:
     return bool(_MEASURE_WORD.search(text)) and len(text) <= 200 and not re.fullmatch(r"[\d\s.,|-]+", text)
 
 
+def _measure_column(rows: list[str], header: list[str]) -> int:
+    """The column of a table that states the measures: the one whose cells say most in measure words ("Fewer
+    checks | A reduced rate of physical and documentary inspection": the second), longer cells on a tie."""
+    table = []
+    for row in rows:
+        if CELL_SEP.strip() not in row:
+            break
+        table.append([c.strip() for c in row.split(CELL_SEP.strip())])
+    width = max((len(r) for r in table), default=0)
+    if not width:
+        return 0
+
+    def said(k: int) -> tuple[int, float]:
+        cells = [r[k] for r in table if k < len(r)]
+        hits = sum(len(_MEASURE_WORD.findall(c)) for c in cells if len(c) <= 200)
+        return hits, sum(map(len, cells)) / max(1, len(cells))
+    best = max(range(width), key=said)
+    named = next((k for k, h in enumerate(header) if re.search(r"measure|benefit|facilitation|treatment", h)), None)
+    return named if named is not None and said(named)[0] >= said(best)[0] else best
+
+
 def _list_blocks(bulletin: Bulletin) -> list[list[FieldSpan]]:
     """Lists a reader sees as lists: numbered or bulleted lines, and table rows, each under its intro line."""
     text = bulletin.text
@@ -172,6 +205,24 @@ def _list_blocks(bulletin: Bulletin) -> list[list[FieldSpan]]:
         start, line = lines[i]
         table = CELL_SEP.strip() in line
         listed = bool(_ITEM_MARK.match(line))
+        if not (table or listed) and line.rstrip().endswith(":") and _INTRO.search(line):
+            # "… again receive:" over unmarked lines, each one item ("a lower rate of inspection;"): a list too
+            j = i + 1
+            loose: list[FieldSpan] = []
+            while j < len(lines) and len(lines[j][1]) <= 200 and not lines[j][1].rstrip().endswith(":") and (
+                    lines[j][0] == lines[j - 1][0] + len(lines[j - 1][1]) + 1 or (  # the next line, or after a
+                        lines[j][0] == lines[j - 1][0] + len(lines[j - 1][1]) + 2  # blank line when items end in ";"
+                        and (j == i + 1 or lines[j - 1][1].rstrip().endswith(";")))):
+                pos, row = lines[j]
+                body = row.strip().rstrip(" ;.,")
+                lead = len(row) - len(row.lstrip())
+                loose.append(_span(bulletin, body, pos + lead, pos + lead + len(body)))
+                j += 1
+            good = [x for x in loose if _is_measure(x.value)]
+            if len(good) >= 2 and len(good) >= len(loose) // 2:
+                blocks.append(good)
+                i = j
+                continue
         if not (table or listed):
             i += 1
             continue
@@ -183,12 +234,12 @@ def _list_blocks(bulletin: Bulletin) -> list[list[FieldSpan]]:
                 header = []
         items: list[FieldSpan] = []
         j = i + (1 if table else 0)
+        chosen = _measure_column([row for _, row in lines[j:]], header) if table else 0
         while j < len(lines) and (CELL_SEP.strip() in lines[j][1]) == table and (table or _ITEM_MARK.match(lines[j][1])):
             pos, row = lines[j]
             if table:
                 cells = row.split(CELL_SEP.strip())
-                col = next((k for k, h in enumerate(header) if re.search(r"measure|benefit|facilitation|treatment", h)),
-                           max(range(len(cells)), key=lambda k: len(cells[k])))
+                col = chosen
                 if col < len(cells):
                     cell = cells[col]
                     offset = pos + sum(len(c) + 1 for c in cells[:col])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from corpus import find_mentions
 from corpus.partners import Mention
+from corpus.rules import MONTHS
 from index.facts.numbers import Quantity
 from index.facts.rules import ROLE_CUES, ROLE_OBJECTS, compile_roles
 
@@ -77,12 +78,13 @@ _OBJECTS = compile_roles(ROLE_OBJECTS)
 _EXAMPLES = re.compile(r"\b(?:including|such as|e\.g\.|for example|for instance|among them|like)\b", re.I)
 _ANAPHORA = re.compile(r"^this\b|^it (?:is|was) the\b|\b(?:the two \w+|both sides|"
                        r"bilateral|each other|the (?:agreement|arrangement|mra)|this (?:agreement|arrangement))\b", re.I)
-_APPOSITIVE = re.compile(r"^\s*(?:a|an|up|down|representing|accounting|which|marking|or)\b", re.I)
+_APPOSITIVE = re.compile(r"^\s*(?:a|an|up|down|representing|accounting|which|marking|or|compared|against|versus)\b", re.I)
 _NP_STOP = _words("""
 is are was were be been will would shall should can could may might must has have had do does did
 that which who whom whose than as to including include includes such while when where if because so
 but then after before since until signed reached accounted increased rose grew fell became remained
-ranks ranked carried achieved enjoy enjoyed entered took takes came comes
+ranks ranked carried achieved enjoy enjoyed entered took takes came comes stood stands totalled totaled
+numbered climbed held hold holds obtained gained received
 """)
 _PREPS = {"in", "of", "for", "from", "along", "with", "under", "across", "between", "on", "by", "within"}
 _TOKEN = re.compile(r"[\w'’$%.-]*\w|[(),;:.!?\"“”—–]")
@@ -157,22 +159,34 @@ def _w(terms: Iterable[str]) -> float:
     return sum(weight(t) for t in terms)
 
 
-def clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+def clause(sentence: str, start: int, end: int, blank: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
     """(start, end) within ``sentence`` of the clause holding [start, end); appositives join the clause before."""
-    cuts = [0] + [m.end() for m in re.finditer(r"[,;:—–]\s*|\s-\s", sentence)] + [len(sentence) + 1]
+    cuts = [0] + [m.end() for m in re.finditer(r"(?:,(?!\d{3})|[;:—–])\s*|\s-\s", sentence)] + [len(sentence) + 1]
     cuts = sorted(set(cuts))
     s = max(c for c in cuts if c <= start)
     e = min((c for c in cuts if c > end - 1 and c > s), default=len(sentence))
     e = min(e, len(sentence))
-    if s > 0 and (_APPOSITIVE.match(sentence[s:start]) or not key_terms(sentence[s:e], [(start, end)])):
+    spans = [(a - s, b - s) for a, b in [(start, end), *blank] if s <= a and b <= e]
+    if s > 0 and (_APPOSITIVE.match(sentence[s:start]) or not key_terms(sentence[s:e], spans)):
         prev = max((c for c in cuts if c < s - 1), default=0)
         s = prev
     return s, e
 
 
+# What follows a number that names no noun: a time ("stood at 6,020 at the end of September", "58 in 2023") or the
+# end of its clause ("rose to 63, up from 58"). The number then quantifies the noun named before it.
+_NO_NOUN_AFTER = re.compile(
+    r"^\s*(?:$|[,.;:)]|(?:at|as of|as at|by|on|during|since|until|till|compared|than|last|this|a year|a month)\b|"
+    r"in (?:the )?(?:\d{4}\b|first|second|third|fourth|last|past|previous|same|year|month|quarter|half|"
+    + "|".join(MONTHS) + r"))", re.I)
+
+
 def noun_phrase_after(sentence: str, pos: int) -> tuple[int, int]:
-    """Span of the noun phrase a number quantifies: "43 [countries and regions] in 17 economies"."""
+    """Span of the noun phrase a number quantifies: "43 [countries and regions] in 17 economies"; empty when the
+    number is followed by a time or its clause ends."""
     rest = sentence[pos:]
+    if _NO_NOUN_AFTER.match(rest):
+        return pos, pos
     skip = re.match(r"-?\s*", rest)
     offset = pos + (skip.end() if skip else 0)
     tokens = list(_TOKEN.finditer(sentence, offset))
@@ -195,6 +209,12 @@ def noun_phrase_after(sentence: str, pos: int) -> tuple[int, int]:
         if word in _NP_STOP or n >= 12 or word[0].isdigit():
             break
         nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
+        if n and word.endswith("ed") and (not nxt or not nxt[0].isalnum() or nxt in _PREPS
+                                           or nxt in ("the", "a", "an", "at", "to")):
+            break  # "5,000 members [joined]", "58 companies [registered] in 2030": the verb after the noun
+        if n and word.endswith("ing") and (nxt[:1].isdigit() or nxt in ("the", "a", "an", "some", "about", "more",
+                                                                          "over", "nearly", "almost", "around")):
+            break  # "33 arrangements [covering 60 …]": a participle opens what the noun does, not the noun
         if word in _PREPS or word == "and":
             if n == 0 or nxt[:1].isdigit() or nxt in _NP_STOP or nxt in ("the", "a", "an", "its") and word == "and":
                 break
@@ -205,14 +225,38 @@ def noun_phrase_after(sentence: str, pos: int) -> tuple[int, int]:
     return offset, end
 
 
+# Head nouns that count the same things, whatever the bulletin calls them ("58 companies hold AEO status", "63
+# AEOs", "5,870 Advanced Certified Enterprises"): one series bucket, told apart by subject terms and scope.
+_COUNTED_AS = {**dict.fromkeys(("aeo", "ace", "enterprise", "company", "firm", "operator", "trader", "member",
+                                "exporter", "importer", "business", "compani"), "operator")}
+
+
 def _surface(phrase: str) -> str:
     words = re.findall(r"[A-Za-z][\w-]*", re.split(r"\s(?:in|of|for|from|along|with|under|across|between|on|by|"
                                                   r"within|and)\s|\(", " " + phrase + " ")[0])
-    return stem(words[-1]) if words else ""
+    if not words:
+        return ""
+    head = stem(words[-1])
+    return _COUNTED_AS.get(head, _COUNTED_AS.get(words[-1].lower().rstrip("s"), head))
 
 
 _ADJACENT = re.compile(r"^\s*(?:(?:in|at)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*,?\s*)?"
                        r"(?:on|from|as of|since|in|at|with effect from|effective|dated)?\s*(?:the\s*)?$")
+
+
+def _parentheses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each top-level parenthetical aside in ``text``."""
+    spans, depth, opened = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, i + 1))
+    return spans
 
 
 def event_of(sentence: str, start: int, end: int) -> str | None:
@@ -222,8 +266,11 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
     14th that China and Serbia have signed", the 14th is when it was learned, not when it was signed.
     """
     best: tuple[float, str] | None = None
+    asides = [(a, b) for a, b in _parentheses(sentence) if not (a <= start and end <= b)]
     for name, pattern in _EVENTS:
         for m in pattern.finditer(sentence):
+            if any(a <= m.start() and m.end() <= b for a, b in asides):
+                continue  # "(signed in Astana on 12 June 2023)": an aside's cue dates the aside's own date only
             if m.end() <= start:
                 between, dist = sentence[m.end():start], float(start - m.end())
                 if _ADJACENT.match(between):  # "signed on 20 August", "took effect from 1 May": the date's own cue
@@ -234,13 +281,17 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
                     dist += 50  # a later predicate has its own date
             else:
                 continue
-            if re.search(r"\bthat\b|[;.]", between):
+            if re.search(r";|\.\s+[A-Z(]", between):
+                continue  # another clause of a list of steps ("compare … by 2024; sign by 2026"): not this date's cue
+            if re.search(r"\bthat\b|\.", between):
                 dist += 500
             if best is None or dist < best[0]:
                 best = (dist, name)
     if best is None:
         return None
     role = best[1]
+    if role == "announce" and best[0] == 0.0:
+        return role  # "the Authority said on Wednesday": the report's own date, whatever the clause is about
     if role in ("sign", "announce", "in_force", "since", "extend"):
         lo = max(sentence.rfind(";", 0, start), sentence.rfind(". ", 0, start), -1) + 1
         hi = min((p for p in (sentence.find(";", end), sentence.find(". ", end)) if p >= 0), default=len(sentence))
@@ -270,7 +321,7 @@ def describe(sentence: str, q: Quantity, offset: int = 0, event: str | None = No
     """
     s, e = q.start - offset, q.end - offset
     spans = [(s, e), *((o.start - offset, o.end - offset) for o in others)]
-    c0, c1 = clause(sentence, s, e)
+    c0, c1 = clause(sentence, s, e, spans[1:])
     clause_terms = key_terms(sentence[c0:c1], [(a - c0, b - c0) for a, b in spans]) if c1 > c0 else []
     terms = frozenset(key_terms(sentence, spans))
     surface = ""
@@ -283,10 +334,11 @@ def describe(sentence: str, q: Quantity, offset: int = 0, event: str | None = No
         if not head:
             m = re.search(r"\bnumber of\s+(.+)", sentence[c0:s], re.I)
             phrase = (m.group(1) if m else sentence[c0:s]).strip(" ,.;:")
-            cut = re.search(r"\s(?:" + "|".join(sorted(_NP_STOP)) + r")\b", phrase) if m else None
+            cut = re.search(r"\s(?:" + "|".join(sorted(_NP_STOP)) + r")\b", phrase)
             phrase = phrase[:cut.start()] if cut else phrase
             head = key_terms(phrase) or clause_terms
-            surface = _surface(phrase) if m else ""
+            # "Jordanian companies with AEO status numbered 64": the noun before the verb is what is counted
+            surface = _surface(phrase) if m or cut else ""
     else:
         lo = c0
         lead = re.match(r"\s*(?:according to [^,]*,|in \d{4},)\s*", sentence[c0:s], re.I)
@@ -308,6 +360,25 @@ def cover(part: frozenset[str], whole: frozenset[str]) -> float:
     return _w(part & whole) / _w(part) if part else 0.0
 
 
+_ACRONYM = re.compile(r"\b((?:[A-Z][\w'’-]*\s+(?:(?:of|and|for|the|de|des|du)\s+)?){1,7}[A-Z][\w'’-]*)\s*\(([A-Z][A-Za-z-]{1,9})\)")
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Abbreviations a bulletin defines ("Secure Exports Scheme (SES)"): the short form -> the long one, when the
+    short form's letters start the long form's words in order."""
+    out: dict[str, str] = {}
+    for m in _ACRONYM.finditer(text):
+        words = m.group(1).split()
+        short = m.group(2)
+        letters = [c for c in short if c.isupper()]
+        for i in range(len(words)):
+            initials = [w[0] for w in words[i:] if w[0].isupper()]
+            if initials == letters:
+                out.setdefault(short, " ".join(words[i:]))
+                break
+    return out
+
+
 def match_score(claim: Subject, fact: Subject) -> float | None:
     """How well a claim's subject matches a fact's, or None when they are different subjects."""
     if claim.event and fact.event and claim.event != fact.event:
@@ -317,6 +388,8 @@ def match_score(claim: Subject, fact: Subject) -> float | None:
     head = claim.head or claim.terms
     head_cov = cover(head, fact.terms)
     back = cover(fact.head or fact.terms, claim.terms)
+    if claim.surface and claim.surface == fact.surface:
+        back = max(back, 0.5)  # "190 members" and "190 exporters": both count operators, so the head matches
     same_event = claim.event is not None and claim.event == fact.event
     if head_cov < 0.6 or back < (0.15 if same_event else 0.34):
         return None

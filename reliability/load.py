@@ -1,0 +1,92 @@
+"""Many users at once: clients asking questions in parallel against the running server, timed per answer."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from reliability.results import Group, percentile
+from reliability.server import Server, call
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_P95_MS = 1000.0
+
+
+def seed_questions() -> list[str]:
+    out = []
+    for line in (ROOT / "evals" / "sets" / "seed.jsonl").read_text().splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out.append(item.get("question") or item["turns"][-1])
+    return out
+
+
+def run(server: Server, clients: int = 50, each: int = 4) -> Group:
+    """``clients`` threads, released together, each asking ``each`` different questions one after another."""
+    g = Group(f"{clients} users x {each} questions")
+    qs = seed_questions()
+    timings: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+
+    def user(i: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as http:
+            start.wait()
+            for j in range(each):
+                q = qs[(i * each + j) % len(qs)]
+                t = time.perf_counter()
+                try:
+                    event, out = call(http, "ask", q, None)
+                    ok = event == "complete" and isinstance(out, list) and out[-1]["status"] in ("answered", "not_found")
+                    why = "" if ok else f"{q[:40]!r}: event {event}: {str(out)[:200]}"
+                except Exception as exc:  # noqa: BLE001 - counted
+                    ok, why = False, f"{q[:40]!r}: {type(exc).__name__}: {exc}"
+                with lock:
+                    timings.append((time.perf_counter() - t) * 1000)
+                    if not ok:
+                        errors.append(why)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    g.seconds = time.perf_counter() - t0
+    for _ in timings:
+        g.cases += 1
+    for e in errors:
+        g.fail(e)
+    g.p50_ms, g.p95_ms = percentile(timings, 50), percentile(timings, 95)
+    if g.p95_ms is not None and g.p95_ms > TARGET_P95_MS:
+        g.fail(f"p95 {g.p95_ms:.0f} ms is over the {TARGET_P95_MS:.0f} ms target")
+    g.notes.append(f"{len(timings)} answers in {g.seconds:.1f} s ({len(timings) / g.seconds:.1f}/s); "
+                   f"server ready after {server.ready_s:.1f} s")
+    return g
+
+
+def cors(server: Server) -> Group:
+    """Cross-origin requests (another local port, another site, "null") get no CORS grant with credentials."""
+    g = Group("CORS")
+    origins = ["http://localhost:9999", "http://127.0.0.1:1", "https://evil.example", "null",
+               f"http://localhost:{server.port}"]
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        for origin in origins:
+            for method in ("GET", "OPTIONS"):
+                headers: dict[str, Any] = {"Origin": origin}
+                if method == "OPTIONS":
+                    headers.update({"Access-Control-Request-Method": "POST",
+                                    "Access-Control-Request-Headers": "content-type"})
+                r = http.request(method, "gradio_api/info" if method == "GET" else "gradio_api/call/ask",
+                                 headers=headers)
+                granted = r.headers.get("access-control-allow-origin")
+                creds = r.headers.get("access-control-allow-credentials")
+                g.case(granted not in (origin, "*") or (origin == server.url.rstrip("/") and creds != "true"),
+                       f"{method} from {origin}: allow-origin {granted!r}, credentials {creds!r}")
+    return g

@@ -1,0 +1,127 @@
+"""Checking and understanding mechanisms on an invented corpus (partners and wordings no rule was written from):
+a correction in another bulletin, an exact count beside a bound, a figure said to be old, an as-of date, a
+bulletin's own date, a future step, a period no bulletin gives, a status sheet with no issuer, an unmarked list,
+and question words that are not misspelt countries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.lifecycle import asker_not_certified
+from assistant.understand import understand
+from corpus.loader import load_text, table_side
+from corpus.partners import fuzzy
+from corpus.records import Bulletin
+
+BULLETINS = {
+    "a_announce.txt": (
+        "Announcement No. 4 of 2025 of the General Administration of Customs\n\nDate: 2025-03-02\n\n"
+        "On 20 January 2025 in Amman, the General Administration of Customs of China and Jordan Customs signed the "
+        "Arrangement on Mutual Recognition of Authorized Economic Operators. The arrangement shall be implemented "
+        "from 1 April 2025.\n\nJordanian companies with AEO status numbered 64 at the end of 2024."),
+    "b_correction.txt": (
+        "Announcement No. 6 of 2025 of the General Administration of Customs\n(Correction to Announcement No. 4 of "
+        "2025)\n\nDate: 2025-03-09\n\nThis is hereby corrected: the China–Jordan arrangement shall be implemented from "
+        "1 May 2025."),
+    "c_jordan.md": (
+        "# Jordan Customs: trusted traders update\n\n*Jordan Customs, Amman, 12 May 2025*\n\nMore than 60 Jordanian "
+        "companies hold AEO status, the service said. The number of Jordanian companies with AEO status reached 71 "
+        "in April 2025, up from 64 at the end of 2024.\n\n"
+        "From 1 May 2025, Jordanian AEOs exporting to China receive:\n"
+        "a lower rate of document and physical inspection;\npriority treatment when an inspection is required;\n"
+        "a named contact officer in each administration.\n\n"
+        "Trade between Jordan and China reached US$ 4.1 billion in 2024."),
+    "d_sheet.txt": (
+        "PARTNER STATUS SHEET\nSituation as at 1 June 2025.\n\nPARTNER | SIGNED | IN APPLICATION FROM | STATUS\n"
+        "Jordan | 2025-01-20 | 2025-05-01 | In force\nBhutan | 2025-04-02 | -- | Signed; not yet implemented\n"
+        "Fiji | 2024-11-11 | 2025-02-01 | In force\n\nOn the Chinese side only Advanced Certified Enterprises "
+        "benefit.\n\nQatar and China held talks yesterday; a first arrangement is expected to be signed in 2027."),
+}
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("invented-bulletins")
+    for name, text in BULLETINS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    a = Assistant(Settings.from_env(env={}, home=tmp_path_factory.mktemp("invented-home")), embedder=embedder)
+    report = a.ingest([folder], progress=False)
+    assert not report.rejected
+    yield a
+    a.close()
+
+
+def _verdicts(a: Assistant, text: str, question: str = "") -> dict[str, str]:
+    result = a.check_in_context(text, [question]) if question else a.check(text)
+    return {c.claim: c.verdict for c in result.claims}
+
+
+def test_a_date_another_bulletin_corrected_is_contradicted(invented: Assistant) -> None:
+    assert _verdicts(invented, "The China–Jordan arrangement has applied since 1 April 2025.") == {
+        "1 April 2025": "contradicted"}
+    assert _verdicts(invented, "The China–Jordan arrangement has applied since 1 May 2025.") == {
+        "1 May 2025": "supported"}
+
+
+def test_an_exact_count_outranks_a_bound(invented: Assistant) -> None:
+    assert _verdicts(invented, "79 Jordanian companies hold AEO status.")["79"] == "contradicted"
+    assert _verdicts(invented, "71 Jordanian companies hold AEO status.")["71"] == "supported"
+
+
+def test_an_old_figure_said_to_be_old_is_not_stale(invented: Assistant) -> None:
+    assert _verdicts(invented, "64 Jordanian companies hold AEO status.")["64"] == "stale"
+    assert _verdicts(invented, "71 Jordanian companies hold AEO status, up from 64.")["64"] == "supported"
+
+
+def test_a_future_step_and_another_period_are_unsupported(invented: Assistant) -> None:
+    assert _verdicts(invented, "Qatar and China will sign their AEO arrangement in 2027.") == {"2027": "unsupported"}
+    assert _verdicts(invented, "Trade between Jordan and China reached US$ 5.2 billion in 2023.")[
+        "US$ 5.2 billion"] == "unsupported"  # a year no bulletin gives a figure for
+    assert _verdicts(invented, "Trade between Jordan and China reached US$ 4.1 billion in 2023.")[
+        "US$ 4.1 billion"] == "contradicted"  # 2024's figure, misdated
+
+
+def test_talks_only_contradict_a_signing(invented: Assistant) -> None:
+    assert _verdicts(invented, "Qatar and China signed an AEO arrangement in 2025.") == {"2025": "contradicted"}
+
+
+def test_a_bare_figure_answers_the_question(invented: Assistant) -> None:
+    q = "How many Jordanian companies hold AEO status?"
+    assert _verdicts(invented, "71 at the last count.", q)["71"] == "supported"
+    assert _verdicts(invented, "75 at the last count.", q)["75"] == "contradicted"
+
+
+def test_a_bulletins_own_date_is_checked_as_such(invented: Assistant) -> None:
+    assert _verdicts(invented, "Jordan Customs' update of 12 May 2025 lists the benefits.")["12 May 2025"] == \
+        "supported"
+
+
+def test_a_status_sheet_with_no_issuer_still_gives_arrangements(invented: Assistant) -> None:
+    (bhutan,) = invented.arrangements_json("Bhutan")
+    assert bhutan["home"] == "China" and bhutan["status"] == "sign"
+    r = invented.ask("From what date does the China–Bhutan arrangement apply?").to_json()
+    assert r["status"] == "not_found" and "not yet in force" in r["answer"]
+
+
+def test_an_unmarked_list_of_measures(invented: Assistant) -> None:
+    (jordan,) = invented.arrangements_json("Jordan")
+    values = [m["value"] for m in jordan["measures"]]
+    assert "a named contact officer in each administration" in values and len(values) == 3
+
+
+def test_table_side_and_partner_words() -> None:
+    sheet = load_text(BULLETINS["d_sheet.txt"], "d_sheet.txt")
+    assert isinstance(sheet, Bulletin) and sheet.home == "China"
+    assert table_side("A | x\nB | y", ["China"]) is None
+    assert fuzzy("being") is None and fuzzy("began") is None and fuzzy("Jordon") == "Jordan"
+
+
+def test_question_kinds_and_askers() -> None:
+    assert understand("Which bulletins give the total number of arrangements?").kind == "search"
+    assert understand("Bhutan arrangement — in application from when?").kind == "date"
+    assert understand("What is the latest count of Advanced Certified Enterprises?").kind == "figure"
+    assert understand("and from what date does that work?").date_field == "in_force"
+    assert asker_not_certified("A Fijian exporter that is not PIP-certified: does it get faster clearance?")

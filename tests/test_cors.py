@@ -1,0 +1,61 @@
+"""The served app (as ``serve`` runs it) grants no cross-origin access, with or without credentials."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from assistant import Assistant
+from conftest import MACAO, MACAO_Q, free_port
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served(assistant: Assistant) -> Iterator[str]:
+    """``ui.server.web_app`` under uvicorn on a free port, exactly the app ``serve`` runs."""
+    import uvicorn
+
+    from ui.app import build_app, launch_options
+    from ui.server import web_app
+
+    options = {k: v for k, v in launch_options(assistant).items() if k not in ("share", "_frontend")}
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(web_app(build_app(assistant), assistant, options), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if server.started:
+            break
+        time.sleep(0.1)
+    assert server.started
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(30)
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:9999", "http://127.0.0.1:1", "https://evil.example", "null"])
+def test_no_origin_is_echoed_with_credentials(served: str, origin: str) -> None:
+    with httpx.Client(base_url=served, timeout=30) as http:
+        simple = http.get("gradio_api/info", headers={"Origin": origin})
+        assert simple.status_code == 200
+        preflight = http.options("gradio_api/call/ask", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    for response in (simple, preflight):
+        assert response.headers.get("access-control-allow-origin") not in (origin, "*"), dict(response.headers)
+        assert response.headers.get("access-control-allow-credentials") != "true", dict(response.headers)
+
+
+def test_the_mounted_app_serves_its_page_and_answers(served: str) -> None:
+    with httpx.Client(base_url=served, timeout=120) as http:
+        assert http.get("").status_code == 200
+        posted = http.post("gradio_api/call/ask", json={"data": [MACAO_Q, None]},
+                           headers={"Origin": served.rstrip("/")})  # the app's own page: same origin
+        assert posted.status_code == 200
+        stream = http.get(f"gradio_api/call/ask/{posted.json()['event_id']}").text
+    assert "event: complete" in stream and MACAO in stream
