@@ -15,6 +15,7 @@ import assistant.lifecycle as lifecycle
 from assistant.answer import CitationBook, as_sentence, extractive, relevant
 from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
+from corpus.clean import CELL_SEP
 from corpus.partners import find_mentions
 from corpus.records import PartialDate
 from index.catalog import DocumentRow
@@ -240,7 +241,7 @@ class Composer:
                              f"The bulletins do not say that {lifecycle.name(arr)} applies yet.")
                 continue
             else:
-                text, _ = lifecycle.role_answer(arr, "in_force", cite, False)
+                text, _ = lifecycle.role_answer(arr, "in_force", cite, False, self._title_of)
                 clause = text.split(" arrangement ", 1)[1] if " arrangement " in text else text
                 parts.append(f"Yes: {sides} have an AEO mutual recognition arrangement in force; it {clause}")
                 if key == "resume":  # suspended for a while, applied again: say both, with their dates
@@ -335,7 +336,7 @@ class Composer:
         parts, status = [], "answered"
         for arr in found[:2]:
             for role in roles:
-                text, ok = lifecycle.role_answer(arr, role, cite, wants_year)
+                text, ok = lifecycle.role_answer(arr, role, cite, wants_year, self._title_of)
                 if ok == "partial":
                     status = "not_found"
                 elif ok == "no":
@@ -409,6 +410,7 @@ class Composer:
             # "How many … at the end of 2025?" and the newest figure comes from 2024: that year's figure is unknown
             return Composed("not_found", f"The bulletins give no figure for {intent.year}; the latest they give is "
                             f"from a bulletin dated {self._date_label(latest.source)}: {text}")
+        text += self._neighbour_rows(latest, intent, book)
         older = [f for f in [best, *same] if f.bulletin_sort < latest.bulletin_sort and f.norm != latest.norm]
         if older:
             o = older[0]
@@ -417,6 +419,49 @@ class Composer:
                      f"{self._cite_dateline(book, latest.source)}; an earlier bulletin dated "
                      f"{self._date_label(o.source)}{self._cite_dateline(book, o.source)} gave {o.expr} [{m}].")
         return Composed("answered", text)
+
+    def _neighbour_rows(self, fact: Fact, intent: Intent, book: CitationBook) -> str:
+        """A figure read from a table row comes with the other rows of its table that answer what else the
+        question asks ("how much and growth": the growth row; trade with its share): up to two, cited."""
+        doc = self.docs.get(fact.source)
+        sep = CELL_SEP.strip()
+        if doc is None or sep not in fact.quote:
+            return ""
+        text = doc.text
+        asked = {w for w in content_words(intent.question) if not _TIME_WORD.fullmatch(w)} - _GENERIC
+        own = content_words(fact.quote)
+        picked: list[tuple[int, int]] = []
+        for direction in (-1, 1):  # walk the table up and down from the row, stopping where it ends
+            pos = fact.sent_start if direction < 0 else fact.sent_end
+            for _ in range(12):
+                if direction < 0:
+                    end = text.rfind("\n", 0, pos)
+                    if end <= 0:
+                        break
+                    start = text.rfind("\n", 0, end) + 1
+                else:
+                    start = text.find("\n", pos)
+                    if start < 0:
+                        break
+                    start += 1
+                    end = text.find("\n", start)
+                    end = end if end >= 0 else len(text)
+                row = text[start:end]
+                pos = start if direction < 0 else end
+                if not row.strip():
+                    continue  # rows of an HTML table may stand a blank line apart
+                if sep not in row:
+                    break
+                label, _, cells = row.partition(sep)
+                shared = content_words(label) & asked
+                other_kind = ("%" in cells) != ("%" in fact.quote)  # a share beside an amount, an amount beside a share
+                if re.search(r"\d", cells) and (shared - own or (shared and other_kind)):
+                    picked.append((start, end))
+        parts = []
+        for start, end in sorted(picked)[:2]:
+            n = _cite(book, doc, start, end)
+            parts.append(f" {as_sentence(text[start:end].strip())} [{n}]")
+        return "".join(parts)
 
     def rank_facts(self, intent: Intent, kinds: set[str], evidence: Sequence[Evidence] = ()) -> list[Fact]:
         """Facts whose subject the question names, best first: head terms must meet the question's terms."""
@@ -611,6 +656,10 @@ class Composer:
         return f" [{n}]"
 
     # -- pieces -------------------------------------------------------------------------------
+    def _title_of(self, source: str) -> str | None:
+        doc = self.docs.get(source)
+        return doc.title if doc is not None else None
+
     def _home(self, arr: Arrangement) -> str:
         return arr.home or "the issuing administration"
 
@@ -721,6 +770,8 @@ _YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)
 _DATE_WORDS = frozenset({"when", "date", "year", "day", "month", "sign", "signed", "which", "what"})
 
 
+_TIME_WORD = re.compile(r"\d+|first|second|third|fourth|half|quarter|year|month|week|day|end|"
+                        r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*")
 _MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "which", "what", "bulletins", "bulletin", "about",
                             "talk", "talks", "refer", "refers", "cover", "covers", "discuss", "discusses",
                             "arrangement", "mra"})

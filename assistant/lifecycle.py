@@ -13,7 +13,7 @@ from datetime import date as Date
 
 from corpus.dates import find_dates
 from index.facts import Arrangement
-from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, standing, status
+from index.facts.events import CORRECTS, ERRONEOUS, STATUS_TEXT, Event, current, standing, status
 from index.facts.numbers import norm_parts
 
 # Words in a question that name a life-cycle step (regular-expression fragments), most specific first.
@@ -148,9 +148,11 @@ def dated(role: str) -> str:
     return _ROLE_DATED.get(role, role).replace("was ", "").replace("is ", "")
 
 
-def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool) -> tuple[str, str]:
+def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool,
+                title_of: Callable[[str], str | None] | None = None) -> tuple[str, str]:
     """(a cited sentence giving the date of ``role``, "yes" | "partial" | "no") — "not given" when no bulletin
-    gives it, "partial" when the year asked for is not given."""
+    gives it, "partial" when the year asked for is not given. A date a correction notice set is said to be
+    corrected, naming the notice (``title_of`` gives a bulletin's title by its source)."""
     events = [e for e in arr.events if e.role == role and e.date]
     if role == "in_force" and not events:
         events = [e for e in arr.events if e.role == "pilot" and e.date]
@@ -169,8 +171,9 @@ def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool) -> tu
                 f"{label} {_ROLE_WORDS.get(role, role)}{cite(chosen.source, chosen.start, chosen.end)}."), "partial"
     extra = ""
     if role == "in_force":
+        stands = standing(list(arr.events))
         phases = sorted({e.date for e in arr.events if e.role == "in_force" and e.date and e.date != chosen.date
-                         and has_year(e.date) and e.valid})
+                         and has_year(e.date) and stands(e)})
         later = [p for p in phases if p > (chosen.date or "")]
         if later:
             e2 = next(e for e in arr.events if e.role == "in_force" and e.date == later[0])
@@ -179,7 +182,13 @@ def role_answer(arr: Arrangement, role: str, cite: Cite, wants_year: bool) -> tu
                 extra = f" ({first_label})"
             extra += (f"; {later_label or 'a later phase'} applies from {day(later[0])}"
                       f"{cite(e2.source, e2.start, e2.end)}")
-        wrong = [e for e in arr.events if e.role == ERRONEOUS and e.note == "in_force"]
+        wrong = [e for e in arr.events if (e.role == ERRONEOUS and e.note == "in_force")
+                 or (e.role == "in_force" and e.date and e.date != chosen.date and not stands(e))]
+        corrected = next((e for e in events if e.note == CORRECTS and e.date == chosen.date), None)
+        if corrected is not None:
+            notice = title_of(corrected.source) if title_of else None
+            extra += (f", the date as corrected by {notice or 'a correction notice'}"
+                      f"{cite(corrected.source, corrected.start, corrected.end)}")
         if wrong:
             w = wrong[-1]
             extra += (f". An earlier date, {day(w.date or '')}, was an error and was corrected"

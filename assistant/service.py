@@ -232,6 +232,7 @@ class Assistant:
         Groups are ordered newest bulletin first when the query asks for announcements, and
         by best score otherwise.
         """
+        query = _valid_text(query, "query")  # the query is echoed back: lone surrogates must not reach the JSON
         passages = self.search(query, partner=partner, since=since, until=until, k=k)
         results = []
         for p in passages:

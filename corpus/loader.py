@@ -227,6 +227,9 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | Rejected]:
             yield Rejected(str(path), f"not a regular file ({file_kind(info.st_mode)})")
 
 
+_LOOP = Path("\0loop")  # marks a link whose target cannot be resolved
+
+
 def _walk(root: Path) -> Iterator[tuple[Path, str] | Rejected]:
     """Bulletin files under ``root`` in sorted order, with the reasons for those refused."""
     real_root = root.resolve()
@@ -239,7 +242,11 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Rejected]:
             if name.startswith(".") or (name in files and PurePath(name).suffix.lower() not in SUFFIXES):
                 continue
             if child.is_symlink():
-                target = child.resolve()
+                try:
+                    target = child.resolve()
+                except (RuntimeError, OSError):  # a link that loops back on itself
+                    found.append((rel, _LOOP))
+                    continue
                 if not target.is_relative_to(real_root):
                     found.append((rel, None))
                     continue
@@ -247,9 +254,12 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Rejected]:
                     continue
             if name in files:
                 found.append((rel, child))
-    for rel, entry in sorted(found):
+    for rel, entry in sorted(found, key=lambda t: t[0]):
         if entry is None:
             yield Rejected(rel, "symbolic link to outside the ingested folder, not followed")
+            continue
+        if entry is _LOOP:
+            yield Rejected(rel, "symbolic link that loops back on itself, not followed")
             continue
         try:
             info = entry.stat()

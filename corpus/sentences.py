@@ -9,7 +9,7 @@ from corpus.rules import INSTRUCTION_CUES
 
 # A sentence ends at . ! ? 。 ; (or a line break) when what follows starts a new sentence.
 # Abbreviations common in bulletins do not end one.
-_ABBREV = re.compile(r"(?:\b(?:No|Art|Nos|Mr|Mrs|Ms|Dr|St|Co|Ltd|Inc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc|vs|U\.S|U\.K|E\.U)\.)$")
+_ABBREV = re.compile(r"(?:\b(?:No|Art|Nos|Mr|Mrs|Ms|Dr|St|Co|Ltd|Inc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc|vs|U\.S|U\.K|E\.U|NO|NOS|ART)\.)$")
 _INITIAL = re.compile(r"(?:^|[\s.(])[A-Z]\.$")
 _END = re.compile(r"(?:[.!?。]+[\"'”’)]*)(?=\s+|[A-Z“\"])|\n+|;\s*(?=\n)")
 

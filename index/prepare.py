@@ -123,8 +123,22 @@ def _limit_memory() -> None:
         pass
 
 
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this child when the ingest that forked it dies (``kill -9`` included), so no
+    reader outlives its ingest holding memory. Linux only (prctl PR_SET_PDEATHSIG); elsewhere a no-op."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn: Connection) -> None:
     """Body of the forked child: prepare jobs one by one until the pipe closes."""
+    _die_with_parent()
     _limit_memory()
     while True:
         try:

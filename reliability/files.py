@@ -44,6 +44,11 @@ def hostile_batches(work: Path, worker: IngestWorker, seed: int, batches: int = 
         report = reply["report"]
         for f in files:
             judge(g, f"batch{k}/{f.rel}", f, report)
+        copies = [f"batch{k}/{f.rel}" for f in files if f.expect == "one of"]
+        landed = [s for s in copies if s in report["added"] or s in report["updated"] or s in report["unchanged"]]
+        if not landed:
+            g.data_lost += 1
+        g.case(len(landed) == 1, f"{len(landed)} of {len(copies)} copies of one text indexed: {landed[:3]}")
         indexed |= set(report["added"]) | set(report["updated"]) | set(report["unchanged"])
         consistency(g, worker.check(), f"after batch {k}", indexed)
     return g, roots
@@ -60,7 +65,7 @@ def judge(g: Group, source: str, f: HostileFile, report: dict[str, Any]) -> None
         g.case(landed, f"{label} was not indexed: {_reason(report, source)}")
     elif f.expect == "reject":
         g.case(not landed, f"{label} was indexed")
-    elif f.expect == "either":
+    elif f.expect in ("either", "one of"):
         g.case(landed or refused, f"{label} is neither indexed nor reported")
     else:
         g.case(not landed and not refused, f"{label} should be skipped silently")

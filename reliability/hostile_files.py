@@ -2,7 +2,8 @@
 
 Each file says what must happen to it: ``accept`` (a real bulletin, however odd its name or markup: losing it
 is data lost), ``reject`` (must not be indexed), ``either`` (indexed or refused, but accounted for, in time),
-``skip`` (not a bulletin type or hidden: not even reported).
+``skip`` (not a bulletin type or hidden: not even reported), ``one of`` (copies of one text: exactly one of
+them indexed).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class HostileFile:
 
     rel: str
     kind: str
-    expect: str  # accept | reject | either | skip
+    expect: str  # accept | reject | either | skip | one of
 
 
 class _Writer:
@@ -122,10 +123,10 @@ def generate(root: Path, seed: int, first_serial: int, scale: float = 1.0) -> li
         w.put(f"same/b{i}/bulletin.txt", bulletin(), "same name, two folders", "accept")
     for i in range(n(25)):
         w.put(f"control/ok{i}.txt", bulletin(), "ordinary bulletin", "accept")
-    dup = bulletin()
-    w.put("dup/original.txt", dup, "ordinary bulletin", "accept")
+    dup = bulletin()  # five files of one text: exactly one is indexed (the first in order), see files.judge_group
     for i in range(n(4)):
-        w.put(f"dup/copy{i}.txt", dup, "same text as another", "reject")
+        w.put(f"dup/copy{i}.txt", dup, "same text as another", "one of")
+    w.put("dup/original.txt", dup, "same text as another", "one of")
     outside = root.parent / f"outside-{seed}.txt"
     outside.write_text(bulletin())
     w.special("links/passwd.txt", "symlink to /etc/passwd", "reject", "link", "/etc/passwd")

@@ -265,3 +265,38 @@ def test_facts_derived_in_the_worker_equal_what_the_fact_table_derives(tmp_path:
         itself.replace(bulletin)
         given.replace(bulletin, *fact_rows(bulletin))
         assert given.facts() == itself.facts() and given.arrangements() == itself.arrangements()
+
+
+def test_the_reading_child_dies_with_a_killed_ingest(tmp_path: Path) -> None:
+    """kill -9 of the ingesting process leaves no forked reader behind holding its memory."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from index.prepare import Worker\n"
+        "w = Worker()\n"
+        "w._start()\n"
+        "print(w._proc.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parent.parent)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{child}/stat") as f:  # a zombie awaiting its reaper is gone too
+            if f.read().split()[2] == "Z":
+                break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the forked reader outlived the killed ingest")

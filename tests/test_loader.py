@@ -89,3 +89,13 @@ def test_sentence_spans_are_exact() -> None:
         assert len(sentences) >= 8
         for s in sentences:
             assert b.text[s.start:s.end] == s.text and s.text.strip() == s.text
+
+
+def test_a_symlink_loop_is_refused_and_the_rest_still_read(tmp_path: Path) -> None:
+    from corpus.loader import discover
+
+    (tmp_path / "ok.txt").write_text("Lima, 2 May 2031 -- Customs of Peru and Chile signed an AEO arrangement.")
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    found = list(discover([tmp_path]))
+    assert [r.reason for r in found if isinstance(r, Rejected)] == ["symbolic link that loops back on itself, not followed"]
+    assert [rel for item in found if not isinstance(item, Rejected) for _, rel in [item]] == ["ok.txt"]

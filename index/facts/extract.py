@@ -13,7 +13,7 @@ from index.facts.events import Event, current, extract_events, status, subject_s
 from index.facts.numbers import Quantity, date_norm, find_quantities
 from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
 from index.facts.rules import BENEFIT_INTRO, MEASURE_WORDS
-from index.facts.subjects import Subject, acronyms, describe, key_terms, scope, stem
+from index.facts.subjects import Subject, acronyms, describe, key_terms, scope, surface_of
 
 _PERIOD_BEFORE = re.compile(r"\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+)?(?:year\s+)?"
                             r"(?:(?:first|second|third|fourth|last)\s+(?:half|quarter)\s+of\s+)?)?$", re.I)
@@ -142,7 +142,7 @@ def _row_subject(row: str, pos: int, fallback: Subject) -> Subject:
     terms = frozenset(key_terms(label))
     if not terms:
         return fallback
-    return Subject(label, terms, terms | fallback.terms, stem(label.split()[-1]) if label.split() else "", None)
+    return Subject(label, terms, terms | fallback.terms, surface_of(label), None)
 
 
 def _span(bulletin: Bulletin, value: str, start: int, end: int) -> FieldSpan:

@@ -231,6 +231,13 @@ _COUNTED_AS = {**dict.fromkeys(("aeo", "ace", "enterprise", "company", "firm", "
                                 "exporter", "importer", "business", "compani"), "operator")}
 
 
+def surface_of(label: str) -> str:
+    """The counted noun of a label ("AEO mutual recognition arrangements signed" -> arrangement; "Countries and
+    regions covered" -> country), as a figure's series bucket."""
+    start, end = noun_phrase_after(label, 0)
+    return _surface(label[start:end] or label)
+
+
 def _surface(phrase: str) -> str:
     words = re.findall(r"[A-Za-z][\w-]*", re.split(r"\s(?:in|of|for|from|along|with|under|across|between|on|by|"
                                                   r"within|and)\s|\(", " " + phrase + " ")[0])
