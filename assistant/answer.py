@@ -31,6 +31,20 @@ class CitationBook:
             )
         return self._by_span[key].n
 
+    def cite_through(self, e: Evidence, end: int) -> int:
+        """Cite from ``e``'s sentence to ``end`` (a document offset inside its passage): a heading with the rows
+        of the table under it."""
+        p = e.passage
+        quote = p.text[e.sentence.start - p.start:end - p.start]
+        key = (p.source, e.sentence.start, end)
+        if key not in self._by_span:
+            self._by_span[key] = Citation(
+                n=len(self._by_span) + 1, source=p.source, doc_id=p.doc_id, title=p.title,
+                date=p.date.iso if p.date else None, quote=quote, start=e.sentence.start, end=end,
+                date_text=p.date.label() if p.date else None,
+            )
+        return self._by_span[key].n
+
     def cite_span(self, source: str, doc_id: str, title: str, date: str | None, text: str, start: int, end: int,
                   date_text: str | None = None) -> int:
         key = (source, start, end)
@@ -68,9 +82,38 @@ def extractive(evidence: Sequence[Evidence], book: CitationBook, max_sentences: 
     chosen.sort(key=lambda e: (e.passage.source, e.sentence.start))
     parts = []
     for e in chosen:
+        end = _rows_under(e)
+        if end is not None:  # a heading ("Results of the pilot") says nothing; the rows under it do
+            n = book.cite_through(e, end)
+            rows = e.passage.text[e.sentence.end - e.passage.start:end - e.passage.start]
+            parts.append(f"{as_sentence(e.sentence.text)} {'; '.join(r.strip() for r in rows.split(chr(10)) if r.strip())}"
+                         f" [{n}]")
+            continue
         n = book.cite(e)
         parts.append(f"{as_sentence(e.sentence.text)} [{n}]")
     return " ".join(parts)
+
+
+_ROW = re.compile(r"^\s*(?:.+\s\|\s.+|(?:\d{1,2}[.)]|[•*–-])\s+.+)$")
+
+
+def _rows_under(e: Evidence, max_rows: int = 6) -> int | None:
+    """The document offset where the table or list right under a heading-like sentence ends, or None when the
+    sentence is no heading (it has a figure, or is long) or nothing tabular follows it in its passage."""
+    words = e.sentence.text.split()
+    if len(words) > 8 or re.search(r"\d", e.sentence.text):
+        return None
+    p = e.passage
+    pos = e.sentence.end - p.start
+    end, rows = None, 0
+    for line in re.finditer(r"[^\n]*", p.text[pos:]):
+        if not line.group(0).strip():
+            continue
+        if not _ROW.match(line.group(0)) or rows == max_rows:
+            break
+        rows += 1
+        end = p.start + pos + line.end()
+    return end
 
 
 def as_sentence(text: str) -> str:

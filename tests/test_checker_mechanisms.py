@@ -39,6 +39,11 @@ BULLETINS = {
         "Jordan | 2025-01-20 | 2025-05-01 | In force\nBhutan | 2025-04-02 | -- | Signed; not yet implemented\n"
         "Fiji | 2024-11-11 | 2025-02-01 | In force\n\nOn the Chinese side only Advanced Certified Enterprises "
         "benefit.\n\nQatar and China held talks yesterday; a first arrangement is expected to be signed in 2027."),
+    "e_pilot.md": (
+        "# Fiji–China pilot closes\n\n*Fiji Revenue and Customs Service, Suva, 3 March 2025*\n\nThe pilot of the "
+        "Fiji–China AEO arrangement at Suva port ended on 28 February 2025.\n\n## Results of the pilot\n\n"
+        "| Indicator | Value |\n|---|---|\n| Consignments cleared under the pilot | 812 |\n"
+        "| Average release time | 1.2 days |\n\nFull application follows from 1 April 2025."),
 }
 
 
@@ -125,3 +130,10 @@ def test_question_kinds_and_askers() -> None:
     assert understand("What is the latest count of Advanced Certified Enterprises?").kind == "figure"
     assert understand("and from what date does that work?").date_field == "in_force"
     assert asker_not_certified("A Fijian exporter that is not PIP-certified: does it get faster clearance?")
+
+
+def test_a_heading_is_answered_with_the_rows_under_it(invented: Assistant) -> None:
+    r = invented.ask("What were the results of the Fiji pilot?").to_json()
+    assert "812" in r["answer"], r["answer"]
+    for c in r["citations"]:
+        assert invented.bulletin(c["source"]).text[c["start"]:c["end"]] == c["quote"]  # type: ignore[union-attr]

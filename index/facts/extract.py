@@ -32,6 +32,7 @@ _LIST_END = re.compile(r"\.(?=\s*(?:\n\s*\n|\n(?!\s*[;•\-*])|\s+(?![;•\-*])|
 _ITEM_STOP = re.compile(r",?\s+(?:which|that|so that|in order to|to help|thereby)\b", re.I)
 _CODE_CUE = re.compile(r"\b(?:codes?|identifiers?|identification numbers?|ID|AEO numbers?|registration numbers?)\b")
 _CODE_USE = re.compile(r"\b(?:enterprises?|importers?|exporters?|operators?|declar\w*|fill\w*|provid\w*|indicat\w*|"
+                       r"buyers?|sellers?|consign\w*|compan\w*|give[sn]?|send|communicat\w*|inform\w*|supply|"
                        r"enter|use|quote|show)\b", re.I)
 _CODE_TOKEN = re.compile(r"[\"“]([^\"“”]{2,40})[\"”]|(?<!\w)‘([^‘’]{2,40})’|"
                          r"\b([A-Z]{2,}[A-Z0-9]*\d+[A-Z0-9]*|AEO[A-Z]{2,4})\b")
