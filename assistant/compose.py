@@ -8,6 +8,7 @@ Every sentence carries [n] citations to exact spans. When the bulletins do not g
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ from assistant.understand import Intent
 from corpus.clean import CELL_SEP
 from corpus.partners import find_mentions
 from corpus.records import PartialDate
+from corpus.regions import in_region
 from index.catalog import DocumentRow
 from index.facts import Arrangement, Fact, FactTable
 from index.facts.events import Event
@@ -146,7 +148,9 @@ class Composer:
         """The arrangements a question is about: the pair it names, else every arrangement of the economy it names
         (narrowed by the evidence when that economy is a hub), else the best evidence bulletin's."""
         named = list(intent.partners)
-        arrangements = self.arrangements
+        arrangements = self._in_regions(self.arrangements, intent)
+        if intent.regions and not [p for p in named if p not in self.homes]:
+            return arrangements  # "which Central Asian country …, since when?": that region's arrangements
         if len(named) >= 2:  # "China and Serbia", "a Korean AEO … in Thailand": both sides must match
             found = [a for a in arrangements if set(named[:2]) <= set(a.sides)]
             if not found:
@@ -530,7 +534,7 @@ class Composer:
             named = self._named_in(specific, book)
             if named:
                 return Composed("answered", named)
-        arrangements = [a for a in self.arrangements if not set(a.sides) & excluded]
+        arrangements = [a for a in self._in_regions(self.arrangements, intent) if not set(a.sides) & excluded]
         if partners:
             arrangements = [a for a in arrangements if any(a.involves(p) for p in partners)] or arrangements
         if not arrangements:
@@ -656,6 +660,16 @@ class Composer:
         return f" [{n}]"
 
     # -- pieces -------------------------------------------------------------------------------
+    def _in_regions(self, arrangements: Sequence[Arrangement], intent: Intent) -> list[Arrangement]:
+        """The arrangements with a side in every region the question names (other than the hub's own side)."""
+        if not intent.regions:
+            return list(arrangements)
+        # A hub (a side of three or more arrangements) is the asker's side, not the region asked about.
+        sides = Counter(side for a in self.arrangements for side in a.sides)
+        return [a for a in arrangements
+                if all(any(in_region(side, r) for side in a.sides if sides[side] < 3 or len(set(a.sides)) < 2)
+                       for r in intent.regions)]
+
     def _title_of(self, source: str) -> str | None:
         doc = self.docs.get(source)
         return doc.title if doc is not None else None

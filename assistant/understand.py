@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from corpus.partners import find_mentions, fuzzy
+from corpus.regions import regions_named
 
 KINDS = ("eligibility", "benefits", "date", "figure", "procedure", "list", "search", "definition", "out_of_scope",
          "general")
@@ -46,7 +47,8 @@ _DATE = re.compile(
 _FIGURE = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|percent\w*|share of|proportion|growth|"
     r"grew|increase|decrease|value|number of|total|figure|amount|statistics|how big|how large|"
-    r"count|what (?:was|were|is|are) (?:the )?(?:[\w–'-]+\s+){0,3}(?:trade|exports?|imports?))\b|%", re.I)
+    r"count|(?:which|what) number|rank(?:s|ed|ing)?|"
+    r"what (?:was|were|is|are) (?:the )?(?:[\w–'-]+\s+){0,3}(?:trade|exports?|imports?))\b|%", re.I)
 _LIST = re.compile(
     r"\b(which (?:of [\w' ]+ )?(?:partners|countries|economies|regions|administrations|agreements|arrangements)|what (?:partners|countries|"
     r"economies|agreements|arrangements)|list|who are|name the|which ones)\b", re.I)
@@ -90,12 +92,14 @@ class Intent:
     until: date | None = None
     followup: bool = False
     mine: bool = False  # the asker speaks of their own enterprise ("my company is an AEO…")
+    regions: tuple[str, ...] = ()  # world regions the question names ("African", "Central Asian")
 
     def to_json(self) -> dict[str, object]:
         return {
             "kind": self.kind, "partners": list(self.partners), "date_field": self.date_field, "year": self.year,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None, "followup": self.followup, "query": self.query,
+            "regions": list(self.regions),
         }
 
 
@@ -211,7 +215,10 @@ def understand(question: str, previous: Intent | None = None, today: date | None
     year, since, until = _period(question, today)
     mine = bool(re.search(r"\b(my|our|we|i am|i'm)\b", question, re.I))
     query = question if kind == "search" else retrieval_query(question)
-    intent = Intent(question, query, kind, partners, date_field, year, since, until, False, mine)
+    regions = regions_named(question)
+    if regions and kind == "general" and re.match(r"\s*(?:which|what)\b", question, re.I):
+        kind = "list"  # "which Central Asian country has …": the arrangements of that region
+    intent = Intent(question, query, kind, partners, date_field, year, since, until, False, mine, regions)
     if previous is None or not is_followup(question, partners):
         return intent
     return _resolve(intent, previous)
@@ -234,4 +241,5 @@ def _resolve(intent: Intent, previous: Intent) -> Intent:
         partners = tuple(p for p in previous.partners[:-1] if p not in intent.partners) + intent.partners
     query = f"{intent.question} {' '.join(p for p in partners if p.lower() not in intent.question.lower())} {context if elided else ''}"
     return replace(intent, query=" ".join(query.split()), kind=kind, partners=partners, date_field=date_field,
-                   followup=True, mine=intent.mine or previous.mine, year=intent.year or previous.year)
+                   followup=True, mine=intent.mine or previous.mine, year=intent.year or previous.year,
+                   regions=intent.regions or (previous.regions if not intent.partners else ()))

@@ -137,3 +137,13 @@ def test_a_heading_is_answered_with_the_rows_under_it(invented: Assistant) -> No
     assert "812" in r["answer"], r["answer"]
     for c in r["citations"]:
         assert invented.bulletin(c["source"]).text[c["start"]:c["end"]] == c["quote"]  # type: ignore[union-attr]
+
+
+def test_a_region_narrows_lists_and_follow_ups(invented: Assistant) -> None:
+    from assistant.understand import understand
+
+    first = understand("Which Oceanian or Pacific partner has an arrangement with China?")
+    assert first.regions == ("oceania",)
+    assert understand("since when?", first).regions == ("oceania",)
+    r = invented.ask("Which Pacific partners have AEO arrangements with China?").to_json()
+    assert "Fiji" in r["answer"] and "Jordan" not in r["answer"], r["answer"]

@@ -140,3 +140,12 @@ def test_status_after_a_suspension_and_a_resumption() -> None:
     key, event = status([ev("in_force", "2029-01-01"), ev("suspend", "2030-02-15"), ev("resume", "2030-07-01")],
                         today=dt.date(2031, 1, 1))
     assert key == "resume" and event is not None and event.date == "2030-07-01"
+
+
+def test_regions_from_the_packaged_table_and_question_words() -> None:
+    from corpus.regions import REGION_WORDS, in_region, regions_named
+
+    assert in_region("Kenya", "africa") and in_region("Uzbekistan", "central asia") and in_region("Turkey", "asia")
+    assert not in_region("Chile", "africa") and not in_region("European Union", "europe")
+    assert regions_named("Which South American or Central Asian partners?") == ("south america", "central asia")
+    assert all(REGION_WORDS[w] == REGION_WORDS[w].lower() for w in REGION_WORDS)
