@@ -157,6 +157,8 @@ class ClaimChecker:
         self._cited: Cited = {}
         self._asked: frozenset[str] = frozenset()
         self._asked_role: str | None = None
+        self._asked_year: str | None = None
+        self._question = ""
 
     def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None,
               facts: Sequence[Fact] | None = None, superseded: dict[str, Fact] | None = None,
@@ -171,6 +173,9 @@ class ClaimChecker:
         # A bare figure answers "how many / how much" with the question's subject; a date with no cue of its own
         # ("Indonesia (12 March 2024)") dates the one step the question asks about.
         self._asked = frozenset(key_terms(question)) if question and _HOW_MUCH.search(question) else frozenset()
+        self._question = question
+        years = re.findall(r"\b(?:19|20)\d\d\b", question)
+        self._asked_year = years[-1] if years else None  # "by the end of 2023": the figure asked is 2023's
         roles = roles_asked(question, None) if question else []
         self._asked_role = roles[0] if len(roles) == 1 and roles[0] not in NOT_AN_ARRANGEMENT else None
         facts = list(facts) if facts is not None else self.table.facts()
@@ -242,6 +247,11 @@ class ClaimChecker:
             return self._fallback(q, sent, period, facts, make, claim_scope, strict)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
+        if not period and self._asked_year and q.kind not in ("date", "year"):
+            dated = [f for f, a in results if a == "yes" and (f.period == self._asked_year or (
+                not f.period and re.search(rf"\b(?:end of|as of|as at|by)\s+(?:\w+\s+)?{self._asked_year}\b", f.quote)))]
+            if dated:  # an answer about the year the question names: that year's figure, however superseded
+                return make("supported", fact=dated[0], note=f"the figure for {self._asked_year}, as asked")
         current = [f for f, a in results if a == "yes" and f.id not in superseded and f.role != "previous"]
         if current and current[0].qualifier in _BOUNDS and not q.qualifier:
             # "1,565" fits "more than 1,000", but an exact count of the same thing says otherwise: the exact wins.
@@ -390,7 +400,9 @@ class ClaimChecker:
                        and _scope_fits(claim_scope or set(), strict, f)]
             quotes = list(dict.fromkeys(f.quote for f in fitting))
             if quotes:
-                sims = self.similar(sent.text, quotes)
+                # A bare answer ("On 18 September 2024.") means what the question asks: compare both together.
+                probe = sent.text if subject.head or not self._question else f"{self._question} {sent.text}"
+                sims = self.similar(probe, quotes)
                 best = max(range(len(quotes)), key=lambda i: sims[i])
                 if sims[best] >= self.min_similarity:
                     # Rows of one table read alike ("release time before the pilot | 3.1 days", "… after | 1.4
@@ -493,9 +505,10 @@ def _bare_date(sentence: str, start: int, end: int) -> bool:
     inside a sentence of its own: only such a date takes its role from the question."""
     if sentence[:start].rstrip().endswith("(") and sentence[end:].lstrip().startswith(")"):
         return True
-    lo = sentence.rfind(";", 0, start) + 1
-    hi = sentence.find(";", end) if sentence.find(";", end) >= 0 else len(sentence)
-    clause = sentence[lo:start] + " " + sentence[end:hi]
+    lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
+    ends = [p for p in (sentence.find(";", end), sentence.find(":", end)) if p >= 0]
+    hi = min(ends) if ends else len(sentence)
+    clause = sentence[lo:start] + " " + sentence[end:hi]  # "On 9 April 2024: the report …": the part before ":"
     clause = re.sub(r"\([^()]*\)", " ", clause)  # an aside ("(the report dated …)") is not the clause's own words
     return len(re.findall(r"[A-Za-z]{2,}", clause)) <= 12
 

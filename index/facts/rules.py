@@ -14,7 +14,9 @@ import re
 # wins, so the specific steps come before entry into force and signing ("terminated with effect from").
 ROLE_CUES: dict[str, list[str]] = {
     "ratify": [r"\bratif\w*", r"\bapproved by (?:the )?(?:parliament|president|cabinet|legislature)"],
-    "pilot": [r"\bpilot\w*", r"\btrial\b", r"\btest(?:ing)? phase\b"],
+    # "one pilot crossing", "the pilot port": a place named for the pilot, not the pilot itself
+    "pilot": [r"\bpilot\w*(?!\s+(?:crossings?|sites?|ports?|locations?|offices?|stations?)\b)", r"\btrial\b",
+              r"\btest(?:ing)? phase\b"],
     "extend": [r"\bextend\w*", r"\bextension\b", r"\bexpand\w*", r"\bwiden\w*", r"\badded\b", r"\bnewly covered\b"],
     "amend": [r"\bamend\w*", r"\brevis(?:ed|ion)\b", r"\bupgrad\w*"],
     "suspend": [r"\bsuspen\w*", r"\bpaus\w*", r"\bhalt\w*", r"\b(?:put|placed|kept|remains?) on hold\b",
@@ -38,6 +40,7 @@ ROLE_CUES: dict[str, list[str]] = {
         r"with effect from", r"(?:be|been|being|was|were|is|are|fully) (?:implemented|applied|operational)",
         r"implement(?:ed|s|ing)? (?:from|on|since|as of|with effect)",
         r"implementation (?:\w+ )?(?:from|on|date|since|as of)",
+        r"implementation of (?:[\w–-]+ ){1,8}?(?:from|since|as of)",
         r"appl(?:y|ies|ied|ying) (?:from|since|as of|on)", r"applicable (?:from|since|as of)",
         r"(?:begin|began|begun|begins|start(?:s|ed)?) (?:to )?apply(?:ing)?", r"operational (?:from|since|as of)",
         r"became effective", r"in force", r"applied from", r"applied since", r"has applied",

@@ -194,6 +194,8 @@ def noun_phrase_after(sentence: str, pos: int) -> tuple[int, int]:
     for i, tok in enumerate(tokens):
         word = tok.group(0).lower()
         if word == "(":
+            if n:
+                break  # "56 countries and regions (GACC update …)": an aside after the noun is not the noun
             depth += 1
             continue
         if word == ")":
@@ -284,7 +286,9 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
                     dist = 0.0
             elif m.start() >= end:
                 between, dist = sentence[end:m.start()], (m.start() - end) * 1.2
-                if "," in between or re.search(r"\band\b", between):  # "signed on X and took effect on Y":
+                if name == "announce" and re.fullmatch(r"\s*,\s*", between):
+                    dist = 0.0  # "24 June 2024, announcing the suspension": the date of the announcement
+                elif "," in between or re.search(r"\band\b", between):  # "signed on X and took effect on Y":
                     dist += 50  # a later predicate has its own date
             else:
                 continue
@@ -299,7 +303,7 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
     role = best[1]
     if role == "announce" and best[0] == 0.0:
         return role  # "the Authority said on Wednesday": the report's own date, whatever the clause is about
-    if role in ("sign", "announce", "in_force", "since", "extend"):
+    if role in ("sign", "announce", "in_force", "since"):  # an extension stays one ("extended from one pilot")
         lo = max(sentence.rfind(";", 0, start), sentence.rfind(". ", 0, start), -1) + 1
         hi = min((p for p in (sentence.find(";", end), sentence.find(". ", end)) if p >= 0), default=len(sentence))
         for name, pattern in _OBJECTS:  # "signed an action plan", "the amendment takes effect on …"
