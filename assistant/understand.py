@@ -63,6 +63,8 @@ _SEARCH = re.compile(
 _WHICH_BULLETINS = re.compile(r"\b(?:which|what|any) (?:bulletins?|announcements?|notices?|press releases?|"
                               r"communiqu\w*|circulars?|news)\b", re.I)
 # Procedure words that in a "when" question ask about a date ("in application from when?"), not a procedure.
+# "What number must an exporter give …": a number handed over is a code, not a figure.
+_HAND_OVER = re.compile(r"\b(?:give|gives|provide|enter|quote|declare|fill in|send|communicate)\b", re.I)
 _APPLICATION_ONLY = re.compile(r"application|apply for|register", re.I)
 _SIGNED = re.compile(r"\b(sign\w*|conclud\w*|agree[sd]?|deal|concluded|inked)\b", re.I)
 _IN_FORCE = re.compile(r"\b(effect\w*|in force|into force|enter\w*|appl(?:y|ies) from|start\w*|implement\w*|begin|began|"
@@ -142,6 +144,8 @@ def classify(question: str) -> tuple[str, str | None]:
         return "out_of_scope", None
     if _WHICH_BULLETINS.search(q) and not date_field:  # "which bulletins give …" asks for bulletins, not a figure
         return "search", None
+    if re.search(r"\b(?:which|what) number\b", q, re.I) and _HAND_OVER.search(q):
+        return "procedure", None  # "what number must an exporter give its importer": a code
     procedure = _PROCEDURE.search(q)
     if procedure and not _FIGURE.search(q) and not (date_field and _APPLICATION_ONLY.fullmatch(procedure.group(0))):
         return "procedure", None

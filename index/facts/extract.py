@@ -30,7 +30,8 @@ _MEASURES = re.compile(
 )
 _LIST_END = re.compile(r"\.(?=\s*(?:\n\s*\n|\n(?!\s*[;•\-*])|\s+(?![;•\-*])|$))|\n\s*\n")
 _ITEM_STOP = re.compile(r",?\s+(?:which|that|so that|in order to|to help|thereby)\b", re.I)
-_CODE_CUE = re.compile(r"\b(?:codes?|identifiers?|identification numbers?|ID|AEO numbers?|registration numbers?)\b")
+_CODE_CUE = re.compile(r"\b(?:codes?|identifiers?|identification numbers?|ID|AEO (?:certificate )?numbers?|"
+                       r"registration numbers?|certificate numbers?)\b")
 _CODE_USE = re.compile(r"\b(?:enterprises?|importers?|exporters?|operators?|declar\w*|fill\w*|provid\w*|indicat\w*|"
                        r"buyers?|sellers?|consign\w*|compan\w*|give[sn]?|send|communicat\w*|inform\w*|supply|"
                        r"enter|use|quote|show)\b", re.I)
