@@ -551,9 +551,24 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
         groups.setdefault((f.kind, f.unit, f.role, f.event, f.surface), []).append(f)
     out: dict[str, Fact] = {}
     for group in groups.values():
+        # Within a bucket, a fact scoped to economies is compared only with facts sharing one of them or scoped to
+        # none (the rule below skips the rest anyway): the pairs stay few as partners multiply.
+        by_economy: dict[str, list[int]] = {}
+        unscoped: list[int] = []
+        for i, g in enumerate(group):
+            if g.scope:
+                for economy in set(g.scope):
+                    by_economy.setdefault(economy, []).append(i)
+            else:
+                unscoped.append(i)
         for f in group:
+            if f.scope:
+                near = sorted({*unscoped, *(i for e in set(f.scope) for i in by_economy.get(e, ()))})
+                candidates = [group[i] for i in near]
+            else:
+                candidates = group
             best: Fact | None = None
-            for g in group:
+            for g in candidates:
                 if g.source == f.source or not newer(g, f) or (best is not None and not newer(g, best)):
                     continue
                 if f.period and g.period != f.period and not (f.kind == "count" and g.period is None):
