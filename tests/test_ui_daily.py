@@ -189,3 +189,30 @@ def test_pdf_and_word_uploads_are_indexed_and_a_scan_is_refused(url: str, assist
     cited = [x for x in result["citations"] if x["source"] == "chile.pdf"]
     assert any(x["page"] == 2 for x in cited), result["citations"]
     assert "page 2 · chars" in sources
+
+
+def test_admin_removes_a_bulletin_from_the_index(assistant: Assistant, tmp_path: Path) -> None:
+    app = App(assistant)
+    path = tmp_path / "peru_aeo.txt"
+    path.write_text("China and Peru signed a mutual recognition arrangement for Authorised Economic Operators "
+                    "on 5 June 2023.\n", encoding="utf-8")
+    app.upload([str(path)], True)
+    before = assistant.index_state()
+    assert assistant.bulletin("peru_aeo.txt") is not None
+    assert "peru_aeo.txt" in app.bulletin_choices(True)["choices"]
+    assert app.bulletin_choices(False)["choices"] == []
+
+    locked, table = app.remove("peru_aeo.txt", False)
+    assert "Locked" in locked and table.empty and assistant.bulletin("peru_aeo.txt") is not None
+    assert "Choose a bulletin" in app.remove(None, True)[0]
+
+    msg, table = app.remove("peru_aeo.txt", True)
+    n = before.bulletins - 1
+    assert f"Removed peru_aeo.txt; {n} bulletin" in msg and "indexed" in msg
+    assert assistant.bulletin("peru_aeo.txt") is None
+    assert "peru_aeo.txt" not in set(table["source"]) and len(table) == n
+    assert assistant.index_state().bulletins == n and assistant.index_state().fingerprint != before.fingerprint
+    assert "peru_aeo.txt" not in app.bulletin_choices(True)["choices"]
+    assert "not indexed" in app.remove("peru_aeo.txt", True)[0]
+    # a click on a row of the list selects that bulletin
+    assert app.pick_bulletin(gr.SelectData(None, {"index": [0, 1], "value": "t", "row_value": ["a.txt", "t"]})) == "a.txt"

@@ -338,6 +338,27 @@ class App:
             items.append(render.ingest_html(name, self.a.ingest_upload(data, name).to_json()))
         return f'<ul id="upload-report">{"".join(items)}</ul>', self.bulletin_table(True)
 
+    def bulletin_choices(self, unlocked: bool) -> Any:
+        """The sources the admin may remove (empty while locked)."""
+        return gr.update(choices=[d.source for d in self.a.bulletins()] if unlocked else [], value=None)
+
+    def pick_bulletin(self, evt: gr.SelectData) -> str | None:
+        """A click on a row of the bulletin list selects that bulletin for removal."""
+        row = evt.row_value or []
+        return str(row[0]) if row and row[0] else None
+
+    def remove(self, source: str | None, unlocked: bool) -> tuple[str, pd.DataFrame]:
+        """Drop one bulletin from the index (``Assistant.delete``, as ``ingest --prune`` does)."""
+        if not unlocked:
+            return render.message("Locked: enter the admin password first."), self.bulletin_table(False)
+        if not source:
+            return render.message("Choose a bulletin to remove."), self.bulletin_table(True)
+        if not self.a.delete(source):
+            return render.message(f"{source} is not indexed; nothing removed."), self.bulletin_table(True)
+        n = len(self.a.bulletins())
+        return (render.message(f"Removed {source}; {n} bulletin{'s' if n != 1 else ''} indexed.", ok=True),
+                self.bulletin_table(True))
+
     # -- Evaluate ---------------------------------------------------------------------------------
     def _ask_turns(self, turns: list[str]) -> dict[str, Any]:
         return self.a.ask_turns(turns).to_json()
@@ -603,6 +624,11 @@ class App:
                                  elem_id="bulletins-table",
                                  column_widths=["17%", "36%", "13%", "13%", "6%", "8%", "7%"])
             refresh = gr.Button("Refresh list", size="sm", elem_id="bulletins-refresh")
+            with gr.Row():
+                doomed = gr.Dropdown(choices=[], value=None, label="Bulletin to remove (or click its row)",
+                                     elem_id="remove-source")
+                remove = gr.Button("Remove selected bulletin", variant="stop", size="sm", elem_id="remove-button")
+            removed = gr.HTML(elem_id="remove-result")
             warnings = gr.HTML(elem_id="bulletins-warnings")
             gr.Markdown("#### Feedback on answers")
             with gr.Row():
@@ -613,6 +639,9 @@ class App:
               api_name="unlock")
         ingest.click(self.upload, inputs=[files, unlocked], outputs=[report, table], api_name="upload")
         refresh.click(self.bulletin_table, inputs=[unlocked], outputs=[table], api_name="bulletins")
+        remove.click(self.remove, inputs=[doomed, unlocked], outputs=[removed, table], api_name="remove")
+        table.select(self.pick_bulletin, outputs=[doomed], api_visibility="private")
+        table.change(self.bulletin_choices, inputs=[unlocked], outputs=[doomed], api_visibility="private")
         fb_export.click(self.export_feedback, inputs=[unlocked], outputs=[fb_note, fb_file], api_name="feedback_export")
         demo.load(self.bulletin_table, inputs=[unlocked], outputs=[table], api_visibility="private")
         # Whatever refreshed the list (unlock, upload, refresh, page load) refreshes its warnings too.
