@@ -117,8 +117,9 @@ def _rows_under(e: Evidence, max_rows: int = 6) -> int | None:
 
 
 def as_sentence(text: str) -> str:
-    """A quoted sentence as it stands in running text: trimmed, and ending with a full stop."""
-    text = text.strip().lstrip(";, ")
+    """A quoted sentence as it stands in running text: trimmed, on one line (a bulletin's hard line break inside a
+    sentence is layout, not meaning; the citation keeps the exact span), and ending with a full stop."""
+    text = re.sub(r"\s*\n\s*", " ", text.strip()).lstrip(";, ")
     return text if text.endswith((".", "!", "?", "。")) else text + "."
 
 

@@ -200,8 +200,28 @@ class Composer:
             return ""
         return find
 
+    def _separate_application(self, intent: Intent, evidence: Sequence[Evidence],
+                              book: CitationBook) -> Composed | None:
+        """"Do I need to apply separately?": the bulletin's own sentence on applying or re-applying, quoted; when
+        no bulletin says, not found (the benefits list does not answer it)."""
+        if not _SEPARATE.search(intent.question):
+            return None
+        for e in evidence[:10]:  # the retrieved sentences first: a spokesperson's general rule counts too
+            if _APPLY_WORD.search(e.sentence.text) and _NO_NEED.search(e.sentence.text):
+                return Composed("answered", f"The bulletin says: {as_sentence(e.sentence.text)} [{book.cite(e)}]")
+        find = self._find(book)
+        for arr in self.targets(intent, evidence)[:2]:
+            said = find(arr, lambda text: bool(_APPLY_WORD.search(text)) and bool(_NO_NEED.search(text)))
+            if said:
+                return Composed("answered", f"The bulletin says: {said}")
+        return Composed("not_found", "The bulletins do not say whether a separate application is needed for the "
+                        "arrangement's benefits.")
+
     # -- kinds --------------------------------------------------------------------------------
     def eligibility(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
+        separate = self._separate_application(intent, evidence, book)
+        if separate is not None:
+            return separate
         found = self.targets(intent, evidence)
         partners = [p for p in intent.partners if p not in self.homes] or list(intent.partners)
         if partners and not found:
@@ -263,6 +283,9 @@ class Composer:
         return Composed("answered", " ".join(p for p in parts if p))
 
     def benefits(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
+        separate = self._separate_application(intent, evidence, book)
+        if separate is not None:
+            return separate
         found = self.targets(intent, evidence) or ([] if intent.partners else self.arrangements)
         parts = []
         if intent.partners and found:
@@ -499,6 +522,9 @@ class Composer:
         return [f for _, _, f in scored]
 
     def procedure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
+        separate = self._separate_application(intent, evidence, book)
+        if separate is not None:
+            return separate
         found = self.targets(intent, evidence) or self.arrangements
         parts = []
         for arr in found:
@@ -784,6 +810,12 @@ _YEAR_Q = re.compile(r"\b(what|which|in which|in what)\s+year\b|\byear\b", re.I)
 _DATE_WORDS = frozenset({"when", "date", "year", "day", "month", "sign", "signed", "which", "what"})
 
 
+# "Do I need to apply separately?", "must we re-apply?": whether joining takes an application of its own.
+_SEPARATE = re.compile(r"\b(?:apply|register|re-?apply|re-?register)\s+(?:separately|again|anew)\b|"
+                       r"\bseparate (?:application|registration)\b|\bre-?apply\b|\bre-?application\b", re.I)
+_APPLY_WORD = re.compile(r"\b(?:appl(?:y|ying|ies|ied|ication)|re-?apply\w*|regist\w*|automatic\w*)\b", re.I)
+_NO_NEED = re.compile(r"\b(?:no need|not need|need not|needn't|do not have to|does not have to|without|"
+                      r"automatic\w*|no (?:separate|further|new) (?:application|registration))\b", re.I)
 _TIME_WORD = re.compile(r"\d+|first|second|third|fourth|half|quarter|year|month|week|day|end|"
                         r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*")
 _MENTION_WORDS = frozenset({"mention", "mentions", "mentioned", "which", "what", "bulletins", "bulletin", "about",

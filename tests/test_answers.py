@@ -172,3 +172,13 @@ def test_definition_answer_names_the_term(seeded: Assistant) -> None:
     r = _ask(seeded, "What is AEO?")
     assert r["kind"] == "definition" and r["answer"].startswith("The AEO system is advocated by the World Customs")
     assert len(r["citations"]) == 2
+
+
+def test_a_hard_line_break_inside_a_quoted_sentence_is_a_space(seeded: Assistant) -> None:
+    """The answer reads as running text; the citation keeps the bulletin's exact span, line break and all."""
+    r = seeded.ask("How many countries and regions has China Customs achieved AEO mutual recognition with?").to_json()
+    assert "Singapore South Korea" in r["answer"] and "\n" not in r["answer"], r["answer"]
+    quotes = [c["quote"] for c in r["citations"]]
+    assert any("Singapore\nSouth Korea" in q for q in quotes)
+    for c in r["citations"]:
+        assert seeded.bulletin(c["source"]).text[c["start"]:c["end"]] == c["quote"]  # type: ignore[union-attr]

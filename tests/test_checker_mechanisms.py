@@ -33,7 +33,8 @@ BULLETINS = {
         "From 1 May 2025, Jordanian AEOs exporting to China receive:\n"
         "a lower rate of document and physical inspection;\npriority treatment when an inspection is required;\n"
         "a named contact officer in each administration.\n\n"
-        "Trade between Jordan and China reached US$ 4.1 billion in 2024."),
+        "Trade between Jordan and China reached US$ 4.1 billion in 2024.\n\nCertified companies do not need to apply "
+        "again: the recognition is automatic."),
     "d_sheet.txt": (
         "PARTNER STATUS SHEET\nSituation as at 1 June 2025.\n\nPARTNER | SIGNED | IN APPLICATION FROM | STATUS\n"
         "Jordan | 2025-01-20 | 2025-05-01 | In force\nBhutan | 2025-04-02 | -- | Signed; not yet implemented\n"
@@ -147,3 +148,10 @@ def test_a_region_narrows_lists_and_follow_ups(invented: Assistant) -> None:
     assert understand("since when?", first).regions == ("oceania",)
     r = invented.ask("Which Pacific partners have AEO arrangements with China?").to_json()
     assert "Fiji" in r["answer"] and "Jordan" not in r["answer"], r["answer"]
+
+
+def test_a_separate_application_question_is_answered_from_the_bulletin_or_not_found(invented: Assistant) -> None:
+    r = invented.ask("We are a Jordanian AEO. Do we need to apply separately to benefit in China?").to_json()
+    assert r["status"] == "answered" and "do not need to apply again" in r["answer"], r["answer"]
+    r = invented.ask("Do Fijian AEOs have to register separately for the China arrangement?").to_json()
+    assert r["status"] == "not_found" and "separate application" in r["answer"], r["answer"]
