@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from reliability.results import Group
 from reliability.server import Server
+from ui.chromium import ARGS, CHROMIUM, open_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 TIMEOUT_MS = 60_000
 
 
@@ -36,17 +34,8 @@ def run(server: Server, partners: list[str], markers: list[str]) -> Group:
 
 
 def _views(g: Group, browser: Any, url: str, partner: str, markers: list[str]) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-    def on_dialog(dialog: Any) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.goto(url)
-    page.locator("#ask-question textarea").wait_for()
+    page = open_app(browser, url, TIMEOUT_MS)
+    context, dialogs = page.context, page.dialogs
 
     def executed(view: str) -> None:
         page.wait_for_timeout(300)

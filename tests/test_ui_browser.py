@@ -17,8 +17,8 @@ import pytest
 from assistant import Assistant
 from conftest import ADMIN_PASSWORD as PASSWORD
 from conftest import MACAO, MACAO_Q, SERBIA, URUGUAY
+from ui.chromium import ARGS, CHROMIUM, open_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
@@ -29,8 +29,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EVIL = """Beijing, 4 June 2024 — Customs of Atlantis and China Customs signed an AEO mutual recognition \
 arrangement on the harbour of Poseidonia <script>window.__pwned = 1</script> during the Atlantis trade fair.
 
@@ -62,21 +60,9 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, url: str) -> Iterator[Any]:
     """A fresh browser session (its own conversation and admin lock) with the app loaded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT)
-    dialogs: list[str] = []
-
-    def on_dialog(dialog: Any) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    pg.on("dialog", on_dialog)
-    pg.dialogs = dialogs
-    pg.goto(url)
-    pg.locator("#ask-question textarea").wait_for()
+    pg = open_app(browser, url, TIMEOUT)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def tab(page: Any, name: str) -> None:

@@ -4,22 +4,19 @@ reload and is cleared by "New conversation", and the index footer."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assistant import Assistant
 from conftest import MACAO_Q
+from ui.chromium import ARGS, CHROMIUM, open_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +29,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    pg.goto(url)
-    pg.locator("#ask-question textarea").wait_for()
+    pg = open_app(browser, url)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def test_rate_an_answer_reload_keeps_the_conversation_and_new_clears_it(page: Any, assistant: Assistant) -> None:

@@ -21,12 +21,11 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
+from ui.chromium import ARGS, CHROMIUM, open_app
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CLI = Path(sys.executable).with_name("customs-assistant")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 QUESTION = "What was the total trade value between the Mainland and Macao in 2022?"
 TIMEOUT = 120_000
 
@@ -51,11 +50,7 @@ def wait_up(url: str, server: subprocess.Popen[bytes], seconds: float = 180) -> 
 
 
 def open_page(browser: Any, url: str, **context: Any) -> Any:
-    page = browser.new_context(**context).new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(url)
-    page.locator("#ask-question textarea").wait_for()
-    return page
+    return open_app(browser, url, TIMEOUT, **context)
 
 
 def ask(page: Any) -> None:
@@ -83,7 +78,7 @@ def main() -> int:
         try:
             wait_up(url, server)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
                 desktop = {"viewport": {"width": 1400, "height": 1000}, "color_scheme": "light"}
                 page = open_page(browser, url, **desktop)
                 ask(page)
