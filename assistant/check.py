@@ -19,7 +19,7 @@ from index.facts import Fact, FactTable, Quantity, describe, find_quantities, ma
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended, standing, status
 from index.facts.numbers import norm_parts
-from index.facts.rules import LIFECYCLE, NOT_AN_ARRANGEMENT
+from index.facts.rules import LIFECYCLE, NOT_AN_ARRANGEMENT, START_LEADS
 from index.facts.subjects import Subject, cover, event_of, key_terms
 
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
@@ -125,9 +125,11 @@ def agree(q: Quantity, f: Fact) -> str:
         for c, v in ((cm, fm), (cd, fd)):
             if c is not None and v is not None and c != v:
                 return "no"
+        finer = (cm is not None and fm is None) or (cd is not None and fd is None)
         if cy is not None and fy is not None:
-            return "yes" if cy == fy else "no"
-        if (cm is not None and fm is None) or (cd is not None and fd is None):
+            # "4 January 2024" against a bulletin's "in 2024": the year fits, the day is the claim's own
+            return "no" if cy != fy else "partial" if finer else "yes"
+        if finer:
             return "partial"
         return "partial" if cy is not None else "yes"
     if q.value is None or f.value is None:
@@ -299,7 +301,10 @@ class ClaimChecker:
         """A date claim about an arrangement's life ("entered into force on …", "was signed on …") is checked
         against the life-cycle events of the pair of economies it names, with the role its cue gives it."""
         role = event_of(sent.text, q.start - sent.start, q.end - sent.start)
-        if role is None and self._asked_role and _bare_date(sent.text, q.start - sent.start, q.end - sent.start):
+        lead = role in (None, "since") and q.kind == "date" and _leads_clause(sent.text, q.start - sent.start)
+        if lead:
+            role = "in_force"  # "From 4 May 2024: lower inspection rates": when what the clause names began to apply
+        elif role is None and self._asked_role and _bare_date(sent.text, q.start - sent.start, q.end - sent.start):
             role = self._asked_role
         if role not in LIFECYCLE:
             return None
@@ -316,7 +321,15 @@ class ClaimChecker:
                 return None  # one economy with several partners (a hub): which arrangement is meant is not said
             events = [e for e in events if e.sides in pairs]
         stands = standing(events)
-        same = [e for e in events if e.role == role and e.date and stands(e)]
+        if lead:
+            # The clause may describe any step that began to apply (an extension, a resumption): a standing step
+            # of the arrangement dated that day supports it; failing one, its entry into force is the rival.
+            started = [e for e in events if e.date and stands(e) and e.role in LIFECYCLE
+                       and e.role not in NOT_AN_ARRANGEMENT]
+            hit = next((e for e in _precise(started, q) if agree(q, _event_fact(e)) == "yes"), None)
+            if hit is not None:
+                return make("supported", fact=_event_fact(hit))
+        same = _precise([e for e in events if e.role == role and e.date and stands(e)], q)
         # Dates called errors, and dates a newer correction notice replaced.
         wrong = [e for e in events if e.date and ((e.role == ERRONEOUS and e.note == role) or
                                                   (e.role == role and not stands(e)))]
@@ -498,6 +511,21 @@ _PAST_FIGURE = re.compile(r"\b(?:earlier|previous(?:ly)?|formerly|former|older|b
 def _told_as_past(text: str, q: Quantity) -> bool:
     """Whether the text itself gives a figure as a past or replaced one ("an earlier bulletin gave 43")."""
     return bool(_PAST_FIGURE.search(text[max(0, q.start - 110):q.start]))
+
+
+_LEAD = re.compile(r"(?:^|[:;(—–]|\s-)\s*(?:" + "|".join(START_LEADS) + r")\s*$", re.I)
+
+
+def _leads_clause(sentence: str, start: int) -> bool:
+    """A date that opens its clause after a start word ("From 4 May 2024: …", "…; since 1 March, …")."""
+    return bool(_LEAD.search(sentence[:start]))
+
+
+def _precise(events: Sequence[Event], q: Quantity) -> list[Event]:
+    """The events dated at least as finely as the claim (a day, not only a year), or all when none is."""
+    need = sum(p is not None for p in _date_parts(q))
+    fine = [e for e in events if sum(p is not None for p in norm_parts(e.date or "")) >= need]
+    return fine or list(events)
 
 
 def _bare_date(sentence: str, start: int, end: int) -> bool:

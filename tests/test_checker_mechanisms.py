@@ -155,3 +155,22 @@ def test_a_separate_application_question_is_answered_from_the_bulletin_or_not_fo
     assert r["status"] == "answered" and "do not need to apply again" in r["answer"], r["answer"]
     r = invented.ask("Do Fijian AEOs have to register separately for the China arrangement?").to_json()
     assert r["status"] == "not_found" and "separate application" in r["answer"], r["answer"]
+
+
+def test_a_date_opening_a_clause_is_when_it_began_to_apply(invented: Assistant) -> None:
+    asked = "What do Jordanian AEOs get in China?"
+    assert _verdicts(invented, "From 1 May 2025: a lower rate of document and physical inspection.", asked) == {
+        "1 May 2025": "supported"}
+    assert _verdicts(invented, "From 5 May 2025: a lower rate of document and physical inspection.", asked) == {
+        "5 May 2025": "contradicted"}
+    # the corrected date opening the clause is still the erroneous one
+    assert _verdicts(invented, "Since 1 April 2025, a named contact officer in each administration.", asked) == {
+        "1 April 2025": "contradicted"}
+
+
+def test_a_year_does_not_support_a_day(invented: Assistant) -> None:
+    from assistant.check import agree
+    from index.facts import find_quantities
+    year = next(f for f in invented.facts_table.facts() if f.kind == "year" and f.norm == "2024")
+    (claim,) = [q for q in find_quantities("on 4 January 2024") if q.kind == "date"]
+    assert agree(claim, year) == "partial"

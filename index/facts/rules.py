@@ -50,6 +50,10 @@ ROLE_CUES: dict[str, list[str]] = {
     "sign": [r"\bsign(?:s|ed|ing|ature)?\b", r"\bconclud(?:e|ed|es|ing)\b", r"\binked\b", r"\badopted\b",
              r"\bdecision\b"],
 }
+# Words that open a clause with the day something starts to apply ("From 4 May 2024: lower inspection rates",
+# "Since 1 March, ACEs …"): with no cue of its own such a date is when what the clause describes began to apply.
+START_LEADS = [r"from", r"since", r"as from", r"as of", r"starting(?: on| from)?", r"beginning(?: on)?",
+               r"with effect from", r"effective(?: from| on| as of)?"]
 # Nouns naming what the clause is about: when present they decide the role whatever the verb.
 ROLE_OBJECTS: dict[str, list[str]] = {
     "action_plan": ROLE_CUES["action_plan"],
