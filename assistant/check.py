@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assistant.enumeration import listed
 from assistant.lifecycle import roles_asked
 from corpus import Sentence, find_mentions, split_sentences
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
@@ -194,8 +195,8 @@ class ClaimChecker:
             for q in inside:
                 if q.start in period_years or q in dating:
                     continue
-                mine.append(self._judge(q, sent, inside, None if q.kind == "year" else period, facts,
-                                       superseded, partners))
+                mine.append(_self_contradicted(q, sent) or self._judge(
+                    q, sent, inside, None if q.kind == "year" else period, facts, superseded, partners))
             claims.extend(mine)
             claims.extend(c for q in dating if (c := self._as_of(q, mine, facts)) is not None)
         return CheckResult(text, worst([c.verdict for c in claims]), tuple(claims))
@@ -459,6 +460,18 @@ _HOW_MUCH = re.compile(r"\bhow (?:many|much|large|big|high|fast)\b|\bwhat (?:sha
                        r"total|value|amount|rate)\b|\bnumber of\b", re.I)
 # "the other three", "of which 8", "the remaining 2": a part of what was counted, not the count asked for.
 _PART_OF = re.compile(r"\b(?:other|remaining|rest|of which|of them|among them|another)\s*$", re.I)
+
+
+def _self_contradicted(q: Quantity, sent: Sentence) -> Claim | None:
+    """"Six: Indonesia, Nicaragua and Peru": a count heading a list of another length contradicts the text itself."""
+    if q.kind != "count" or q.value is None or q.qualifier or q.value != int(q.value):
+        return None
+    span = listed(sent.text, q.end - sent.start)
+    if span is None or span[0] <= q.value <= span[1]:
+        return None
+    items = str(span[0]) if span[0] == span[1] else f"{span[0]} or {span[1]}"
+    return Claim(q.text, q.norm, q.unit, "contradicted", None, f"the text itself lists {items}, not {q.text}",
+                 q.kind, q.start, q.end)
 
 
 def claim_economies(sentence: str, start: int, end: int) -> set[str]:

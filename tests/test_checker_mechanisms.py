@@ -174,3 +174,16 @@ def test_a_year_does_not_support_a_day(invented: Assistant) -> None:
     year = next(f for f in invented.facts_table.facts() if f.kind == "year" and f.norm == "2024")
     (claim,) = [q for q in find_quantities("on 4 January 2024") if q.kind == "date"]
     assert agree(claim, year) == "partial"
+
+
+def test_a_count_heading_a_list_of_another_length_contradicts_itself(invented: Assistant) -> None:
+    from assistant.enumeration import listed
+    text = "Four: a lower rate of inspection; priority treatment; and a named contact officer."
+    assert listed(text, len("Four")) == (3, 3)
+    assert listed("Two partners: Fiji and Bhutan.", len("Two")) == (1, 2)
+    assert listed("Two were signed in 2025.", len("Two")) is None
+    assert _verdicts(invented, text)["Four"] == "contradicted"
+    assert _verdicts(invented, "Five: Jordan (20 January 2025), Bhutan (2 April 2025) and Fiji (11 November 2024).",
+                     "Which arrangements were signed?")["Five"] == "contradicted"
+    assert _verdicts(invented, "Three: a lower rate of inspection; priority treatment; and a named contact "
+                               "officer.")["Three"] != "contradicted"

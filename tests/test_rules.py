@@ -14,6 +14,7 @@ from index.facts.rules import (
     NOT_AN_ARRANGEMENT,
     ROLE_CUES,
     ROLE_OBJECTS,
+    START_LEADS,
     STATUS_WORDS,
     compile_roles,
 )
@@ -77,3 +78,13 @@ def test_demonyms_name_economies_but_ordinary_words_do_not() -> None:
     assert [m.name for m in find_mentions("Ghanaian exporters and Uruguayan importers")] == ["Ghana", "Uruguay"]
     assert find_mentions("they polish the goods") == []
     assert fuzzy("ghanaian") == "Ghana" and fuzzy("Urugayan") == "Uruguay" and fuzzy("polish") is None
+
+
+@pytest.mark.parametrize("lead", START_LEADS)
+def test_each_start_lead_opens_a_clause_with_its_date(lead: str) -> None:
+    from assistant.check import _leads_clause
+    words = lead.replace("(?: on| from)?", "").replace("(?: on)?", "").replace("(?: from| on| as of)?", "")
+    sentence = f"{words.capitalize()} 3 March 2026: fewer inspections."
+    assert _leads_clause(sentence, sentence.index("3 March"))
+    inside = f"Goods lodged {words} 3 March 2026 are cleared."
+    assert not _leads_clause(inside, inside.index("3 March"))
