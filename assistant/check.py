@@ -7,6 +7,7 @@ unsupported (no bulletin states a figure for that subject). The text's verdict i
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from typing import Any
 from assistant.enumeration import listed
 from assistant.lifecycle import roles_asked
 from corpus import Sentence, find_mentions, split_sentences
+from corpus.rules import WEEKDAYS
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended, standing, status
@@ -197,7 +199,7 @@ class ClaimChecker:
                     continue
                 mine.append(_self_contradicted(q, sent) or self._judge(
                     q, sent, inside, None if q.kind == "year" else period, facts, superseded, partners))
-            claims.extend(mine)
+            claims.extend(_dated_by_siblings(mine, sent, facts))
             claims.extend(c for q in dating if (c := self._as_of(q, mine, facts)) is not None)
         return CheckResult(text, worst([c.verdict for c in claims]), tuple(claims))
 
@@ -216,15 +218,15 @@ class ClaimChecker:
             return Claim(q.text, q.norm, q.unit, verdict, fact, note, q.kind, q.start, q.end, matched)
 
         if q.kind in ("date", "year"):
-            by_event = self._judge_event(q, sent, make, partners)
-            if by_event is not None:
-                return by_event
             if _document_date(sent.text, q.start - sent.start):
                 # "ZATCA's release of 29 June 2023", "(GACC, 6 March 2025)": the date of a bulletin, checked
-                # against the bulletins' own dates.
+                # against the bulletins' own dates first ("the figures of 12 July, which list the amendment").
                 own = [f for f in facts if f.subject.startswith("publication date") and agree(q, f) == "yes"]
                 if own:
                     return make("supported", fact=own[0], note=f"{own[0].source} is dated {own[0].expr!r}")
+            by_event = self._judge_event(q, sent, make, partners)
+            if by_event is not None:
+                return by_event
 
         scored: list[tuple[float, Fact]] = []
         for f in facts:
@@ -305,12 +307,18 @@ class ClaimChecker:
         lead = role in (None, "since") and q.kind == "date" and _leads_clause(sent.text, q.start - sent.start)
         if lead:
             role = "in_force"  # "From 4 May 2024: lower inspection rates": when what the clause names began to apply
-        elif role is None and self._asked_role and _bare_date(sent.text, q.start - sent.start, q.end - sent.start):
+        elif role in (None, "announce", "since") and self._asked_role and _bare_date(
+                sent.text, q.start - sent.start, q.end - sent.start) and not _document_date(
+                sent.text, q.start - sent.start):
+            # "On 9 April 2024: the report … says …": the date is the answer; a reporting verb beyond the colon
+            # dates the report, not it
             role = self._asked_role
-        if role not in LIFECYCLE:
-            return None
+        if role not in LIFECYCLE or (intended(sent.text[:q.start - sent.start]) and not lead):
+            return None  # not a step, or a target ("aims at signing by the end of 2026"), not a dated step
         named = sorted(claim_economies(sent.text, q.start - sent.start, q.end - sent.start)) or list(
             dict.fromkeys(partners))
+        if len(named) == 1 and len(set(named) | set(partners)) == 2:
+            named = sorted(set(named) | set(partners))  # "… Chinese customs" in an answer about Israel: the pair
         if not named or len(named) > 2:
             return None
         events = self.table.events(named[0])
@@ -462,8 +470,46 @@ _HOW_MUCH = re.compile(r"\bhow (?:many|much|large|big|high|fast)\b|\bwhat (?:sha
 _PART_OF = re.compile(r"\b(?:other|remaining|rest|of which|of them|among them|another)\s*$", re.I)
 
 
+_WEEKDAY = "|".join(WEEKDAYS)
+_DAY_BEFORE = re.compile(rf"\b({_WEEKDAY}),?\s*(?:the\s+)?$", re.I)
+_DAY_AFTER = re.compile(rf"^\s*(?:\(\s*|,\s*)(?:a|which was a|being a)?\s*({_WEEKDAY})\b", re.I)
+
+
+def _dated_by_siblings(claims: list[Claim], sent: Sentence, facts: Sequence[Fact]) -> list[Claim]:
+    """"On 9 April: the report dated 15 April 2021 says …": a bulletin's date no bulletin has is checked against
+    the date of the bulletin the sentence's other claims were found in."""
+    sources = {c.fact.source for c in claims if c.verdict == "supported" and c.fact is not None
+               and not c.fact.subject.startswith("publication date")}
+    if len(sources) != 1:
+        return claims
+    (source,) = sources
+    own = [f for f in facts if f.source == source and f.subject.startswith("publication date")]
+    out = []
+    for c in claims:
+        if (c.verdict == "unsupported" and c.kind == "date" and own and c.start >= 0
+                and _document_date(sent.text, c.start - sent.start)):
+            c = replace(c, verdict="contradicted", fact=own[0], note=f"{source} is dated {own[0].expr!r}")
+        out.append(c)
+    return out
+
+
 def _self_contradicted(q: Quantity, sent: Sentence) -> Claim | None:
-    """"Six: Indonesia, Nicaragua and Peru": a count heading a list of another length contradicts the text itself."""
+    """A claim the text itself gives the lie to: a date beside a weekday it did not fall on ("18 April 2024 (a
+    Monday)"), or a count heading a list of another length ("Six: Indonesia, Nicaragua and Peru")."""
+    if q.kind == "date" and q.date is not None and q.date.year and q.date.month and q.date.day:
+        lo, hi = q.start - sent.start, q.end - sent.start
+        named = _DAY_BEFORE.search(sent.text[max(0, lo - 15):lo]) or _DAY_AFTER.match(sent.text[hi:hi + 30])
+        if named:
+            day = next(d for d in WEEKDAYS if d.lower() == named.group(1).lower())
+            try:
+                actual = datetime.date(q.date.year, q.date.month, q.date.day).weekday()
+            except ValueError:
+                return None
+            if actual != WEEKDAYS[day]:
+                said = next(d for d, n in WEEKDAYS.items() if n == actual)
+                return Claim(q.text, q.norm, q.unit, "contradicted", None,
+                             f"{q.text} was a {said}, not a {day}", q.kind, q.start, q.end)
+        return None
     if q.kind != "count" or q.value is None or q.qualifier or q.value != int(q.value):
         return None
     span = listed(sent.text, q.end - sent.start)

@@ -187,3 +187,26 @@ def test_a_count_heading_a_list_of_another_length_contradicts_itself(invented: A
                      "Which arrangements were signed?")["Five"] == "contradicted"
     assert _verdicts(invented, "Three: a lower rate of inspection; priority treatment; and a named contact "
                                "officer.")["Three"] != "contradicted"
+
+
+def test_a_weekday_the_date_did_not_fall_on_contradicts_it(invented: Assistant) -> None:
+    assert _verdicts(invented, "Jordan Customs published its update on 12 May 2025 (a Friday).")[
+        "12 May 2025"] == "contradicted"
+    assert _verdicts(invented, "Jordan Customs published its update on Monday, 12 May 2025.")[
+        "12 May 2025"] != "contradicted"
+
+
+def test_a_bare_answer_date_takes_the_asked_step_and_a_report_date_its_bulletins(invented: Assistant) -> None:
+    asked = "When was the China–Jordan arrangement signed?"
+    assert _verdicts(invented, "On 21 January 2025: the announcement dated 2 March 2025 reports it.", asked) == {
+        "21 January 2025": "contradicted", "2 March 2025": "supported"}
+    assert _verdicts(invented, "On 20 January 2025: the announcement dated 2 March 2025 reports it.", asked) == {
+        "20 January 2025": "supported", "2 March 2025": "supported"}
+    assert _verdicts(invented, "On 20 January 2025: the announcement dated 2 March 2021 reports it.", asked)[
+        "2 March 2021"] == "contradicted"
+
+
+def test_a_one_sided_mention_takes_the_other_side_from_the_question(invented: Assistant) -> None:
+    asked = "What do Jordanian AEOs get?"
+    assert _verdicts(invented, "Since 5 May 2025: priority treatment by Chinese customs.", asked) == {
+        "5 May 2025": "contradicted"}
