@@ -22,7 +22,7 @@ from index.facts import Fact, FactTable, Quantity, describe, find_quantities, ma
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended, standing, status
 from index.facts.numbers import norm_parts
-from index.facts.rules import LIFECYCLE, NOT_AN_ARRANGEMENT, START_LEADS
+from index.facts.rules import CHANGE_BASE, LIFECYCLE, NOT_AN_ARRANGEMENT, START_LEADS
 from index.facts.subjects import Subject, cover, event_of, key_terms
 
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
@@ -193,13 +193,17 @@ class ClaimChecker:
             inside = [q for q in found if sent.start <= q.start < sent.end]
             period, period_years = _sentence_period(text, sent, inside)
             dating = [q for q in inside if _as_of_date(text, q, inside)]
+            based = {q.start: b for q in inside if (b := _change_of(text, q, inside)) is not None}
             mine: list[Claim] = []
             for q in inside:
-                if q.start in period_years or q in dating:
+                if q.start in period_years or q in dating or q.start in based:
                     continue
                 mine.append(_self_contradicted(q, sent) or self._judge(
                     q, sent, inside, None if q.kind == "year" else period, facts, superseded, partners))
             claims.extend(_dated_by_siblings(mine, sent, facts))
+            claims.extend(c for q in inside if q.start in based
+                          if (c := _base_year(q, next((m for m in mine if m.start == based[q.start].start), None),
+                                              facts)) is not None)
             claims.extend(c for q in dating if (c := self._as_of(q, mine, facts)) is not None)
         return CheckResult(text, worst([c.verdict for c in claims]), tuple(claims))
 
@@ -249,7 +253,7 @@ class ClaimChecker:
             if grounded is not None:
                 fact, n = grounded
                 return make("supported", fact=fact, note=f"the cited sentence [{n}] states it")
-            return self._fallback(q, sent, period, facts, make, claim_scope, strict)
+            return self._fallback(q, sent, period, facts, make, claim_scope, strict, subject)
         scored.sort(key=lambda sf: (-sf[0], -sf[1].bulletin_sort))
         results = [(f, agree(q, f)) for _, f in scored]
         if not period and self._asked_year and q.kind not in ("date", "year"):
@@ -402,11 +406,13 @@ class ClaimChecker:
         return None
 
     def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
-                  make: Callable[..., Claim], claim_scope: set[str] | None = None, strict: bool = True) -> Claim:
+                  make: Callable[..., Claim], claim_scope: set[str] | None = None, strict: bool = True,
+                  subject: Subject | None = None) -> Claim:
         """When no subject matches by its terms: the right figure for another period is a misdated figure (a
         different figure for a period no bulletin covers stays unsupported), and a bulletin sentence that says the same thing in other words (by embedding similarity)
         decides the claim by the facts it states."""
-        subject = describe(sent.text, q, sent.start)
+        said = describe(sent.text, q, sent.start)
+        subject = subject or said  # the question's subject for a figure naming none, to match a misdated figure
         if period:
             for f in facts:
                 if (_kinds_fit(q, f) and f.period and f.period != period and agree(q, f) == "yes"
@@ -423,7 +429,7 @@ class ClaimChecker:
             quotes = list(dict.fromkeys(f.quote for f in fitting))
             if quotes:
                 # A bare answer ("On 18 September 2024.") means what the question asks: compare both together.
-                probe = sent.text if subject.head or not self._question else f"{self._question} {sent.text}"
+                probe = sent.text if said.head or not self._question else f"{self._question} {sent.text}"
                 sims = self.similar(probe, quotes)
                 best = max(range(len(quotes)), key=lambda i: sims[i])
                 if sims[best] >= self.min_similarity:
@@ -448,10 +454,10 @@ class ClaimChecker:
                     ranked = sorted((quotes[i] for i in range(len(quotes)) if sims[i] >= self.min_similarity),
                                     key=lambda x: -sims[quotes.index(x)])
                     rivals = [f for quote in ranked for f in fitting if f.quote == quote
-                              if (not subject.surface or not f.surface or f.surface == subject.surface)
+                              if (not said.surface or not f.surface or f.surface == said.surface)
                               and not f.subject.startswith("publication date")
                               and not (f.kind == "date" and not re.search(r"\d", f.expr))
-                              and (q.kind not in ("date", "year") or f.event == subject.event)
+                              and (q.kind not in ("date", "year") or f.event == said.event)
                               and not any(agree(o, f) == "yes" for o in stated if _kinds_fit(o, f))]
                     if rivals and not any(agree(q, f) == "partial" for f in in_sentence):
                         f = rivals[0]
@@ -605,6 +611,33 @@ def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:
     if q.kind not in ("date", "year") or not _AS_OF.search(text[max(0, q.start - 20):q.start]):
         return False
     return any(o.kind not in ("date", "year") for o in inside)
+
+
+_BASE = re.compile(r"\b(?:" + "|".join(CHANGE_BASE) + r")\s+(?:the\s+)?(?:year\s+)?$", re.I)
+
+
+def _change_of(text: str, q: Quantity, inside: Sequence[Quantity]) -> Quantity | None:
+    """"up 11.4% on 2023": the change figure a base year belongs to, or None when ``q`` is no base year."""
+    if q.kind != "year" or not _BASE.search(text[max(0, q.start - 25):q.start]):
+        return None
+    before = [o for o in inside if o.end <= q.start and o.kind in ("percent", "money", "count")]
+    return before[-1] if before and q.start - before[-1].end <= 20 else None
+
+
+def _base_year(q: Quantity, change: Claim | None, facts: Sequence[Fact]) -> Claim | None:
+    """The year a change is measured from, checked against the base year in the sentence of the change's fact; no
+    claim of its own when that fact is not found or names no base."""
+    fact = change.fact if change is not None and change.verdict == "supported" else None
+    if fact is None:
+        return None
+    bases = [f for f in facts if f.source == fact.source and f.sent_start == fact.sent_start and f.kind == "year"
+             and _BASE.search(f.quote[max(0, f.start - f.sent_start - 25):f.start - f.sent_start])]
+    if not bases:
+        return None
+    same = [f for f in bases if agree(q, f) == "yes"]
+    verdict, f = ("supported", same[0]) if same else ("contradicted", bases[0])
+    return Claim(q.text, q.norm, q.unit, verdict, f, "" if same else f"{f.source} measures the change from {f.expr!r}",
+                 q.kind, q.start, q.end)
 
 
 def _replacement(old: Fact, facts: Sequence[Fact]) -> Fact | None:

@@ -45,6 +45,10 @@ BULLETINS = {
         "Fiji–China AEO arrangement at Suva port ended on 28 February 2025.\n\n## Results of the pilot\n\n"
         "| Indicator | Value |\n|---|---|\n| Consignments cleared under the pilot | 812 |\n"
         "| Average release time | 1.2 days |\n\nFull application follows from 1 April 2025."),
+    "f_district.md": (
+        "# Lautoka district: trade with Jordan\n\n*Lautoka Customs District, 9 June 2025*\n\n"
+        "| Indicator | Value |\n|---|---|\n| Imports into the district from Jordan, 2024 | USD 3.2 million |\n"
+        "| Change compared with 2022 | down 4.5% |\n"),
 }
 
 
@@ -210,3 +214,15 @@ def test_a_one_sided_mention_takes_the_other_side_from_the_question(invented: As
     asked = "What do Jordanian AEOs get?"
     assert _verdicts(invented, "Since 5 May 2025: priority treatment by Chinese customs.", asked) == {
         "5 May 2025": "contradicted"}
+
+
+def test_a_change_row_measures_the_row_above_in_its_period(invented: Assistant) -> None:
+    facts = [f for f in invented.facts_table.facts() if f.source == "f_district.md" and f.kind in ("money", "percent")]
+    assert {f.kind: f.period for f in facts} == {"money": "2024", "percent": "2024"}
+    change = next(f for f in facts if f.kind == "percent")
+    assert "import" in change.terms and "decreas" in change.head
+    asked = "How much did the Lautoka district import from Jordan in 2024, and the change?"
+    assert set(_verdicts(invented, "USD 3.2 million in 2024, down 4.5% on 2022.", asked).values()) == {"supported"}
+    assert _verdicts(invented, "USD 3.2 million in 2024, down 6.5% on 2022.", asked)["6.5%"] == "contradicted"
+    assert _verdicts(invented, "USD 3.2 million in 2024, down 4.5% on 2021.", asked)["2021"] == "contradicted"
+    assert _verdicts(invented, "USD 3.2 million in 2026, down 4.5% on 2022.", asked)["4.5%"] == "contradicted"

@@ -9,8 +9,11 @@ from corpus.partners import find_mentions, fuzzy
 from corpus.rules import DATE_LABELS, MONTHS, ORDINAL_DAYS, WEEKDAYS
 from index.facts.rules import (
     BENEFIT_INTRO,
+    CHANGE_BASE,
+    CHANGE_WORDS,
     LIFECYCLE,
     MEASURE_WORDS,
+    NOT_A_PERIOD,
     NOT_AN_ARRANGEMENT,
     ROLE_CUES,
     ROLE_OBJECTS,
@@ -88,3 +91,22 @@ def test_each_start_lead_opens_a_clause_with_its_date(lead: str) -> None:
     assert _leads_clause(sentence, sentence.index("3 March"))
     inside = f"Goods lodged {words} 3 March 2026 are cleared."
     assert not _leads_clause(inside, inside.index("3 March"))
+
+
+@pytest.mark.parametrize("word", CHANGE_WORDS)
+def test_each_change_word_leaves_a_row_label_naming_only_a_change(word: str) -> None:
+    from index.facts.extract import _CHANGE_TERMS
+    from index.facts.subjects import key_terms
+    assert set(key_terms(f"{word} 2031")) <= _CHANGE_TERMS
+    assert not set(key_terms(f"Rail freight {word}")) <= _CHANGE_TERMS
+
+
+@pytest.mark.parametrize("base", NOT_A_PERIOD)
+def test_a_base_year_is_no_period_of_a_row(base: str) -> None:
+    from index.facts.extract import _row_period
+    words = base.replace("(?:with|to)", "with").replace("(?:of|at)", "of").replace("\\.?", "")
+    assert _row_period(f"Rail freight {words} 2031 | 7", 100) is None
+    assert _row_period("Rail freight, 2031 | 7", 100) == "2031"
+    if base in CHANGE_BASE:
+        from assistant.check import _BASE
+        assert _BASE.search(f"up 3% {words} ")

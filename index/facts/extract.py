@@ -12,7 +12,7 @@ from corpus.sentences import addressed_to_software
 from index.facts.events import Event, current, extract_events, status, subject_sides
 from index.facts.numbers import Quantity, date_norm, find_quantities
 from index.facts.records import Arrangement, Fact, FieldSpan, fact_id
-from index.facts.rules import BENEFIT_INTRO, MEASURE_WORDS
+from index.facts.rules import BENEFIT_INTRO, CHANGE_WORDS, MEASURE_WORDS, NOT_A_PERIOD
 from index.facts.subjects import Subject, acronyms, describe, key_terms, scope, surface_of
 
 _PERIOD_BEFORE = re.compile(r"\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+)?(?:year\s+)?"
@@ -85,8 +85,19 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
         dateline = date is not None and q.kind == "date" and q.start == date.start
         others = [o for o in found if o is not q and sent.start <= o.start < sent.end]
         sub = describe(sent.text, q, sent.start, event="announce" if dateline else None, others=others)
+        row_period = None
         if CELL_SEP.strip() in sent.text and q.kind not in ("date", "year"):
             sub = _row_subject(sent.text, q.start - sent.start, sub)
+            row_period = _row_period(sent.text, q.start - sent.start)
+            if sub.head and sub.head <= _CHANGE_TERMS:  # "Change compared with 2023 | up 11.4%": the row above's
+                above = _row_above(sentences, sent)
+                if above is not None:
+                    # what it measures is the change itself, up or down as its cell says, of the row above's subject
+                    upper = _row_subject(above.text, len(above.text), sub)
+                    way = frozenset(key_terms(sent.text)) & _DIRECTIONS or sub.head
+                    sub = Subject(f"{sub.phrase} ({upper.phrase})", way, sub.terms | upper.terms | way,
+                                  upper.surface, None)
+                    row_period = row_period or _row_period(above.text, len(above.text))
         if dateline:
             sub = replace(sub, phrase="publication date (dateline)")
         used = [long for short, long in defined.items() if re.search(rf"\b{re.escape(short)}\b", sent.text)]
@@ -95,6 +106,7 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
         period, period_years = sentence_period(text, sent, found, date.year if date else None)
         if q.start in period_years:
             period = None
+        period = period or row_period
         named = [m.name for m in find_mentions(sent.text) if m.name != bulletin.home]
         replaced = q.kind not in ("date", "year") and (
             _replaced(text, q.start, q.end) or (sent.start <= replaced_end and bool(_LIST_ON.match(text[replaced_end:q.start]))))
@@ -136,15 +148,40 @@ def _replaced(text: str, start: int, end: int) -> bool:
 
 def _row_subject(row: str, pos: int, fallback: Subject) -> Subject:
     """A figure in a table row measures what the row's label names ("Kenyan companies with AEO status | 76")."""
-    cells = row.split(CELL_SEP.strip())
-    label = next((c.strip() for c in cells if c.strip() and not re.fullmatch(r"[\d\s.,%$()+-]+", c.strip())
-                  and row.find(c) + len(c) <= pos), "")
+    label = _label(row, pos)
     if not label:
         return fallback
     terms = frozenset(key_terms(label))
     if not terms:
         return fallback
     return Subject(label, terms, terms | fallback.terms, surface_of(label), None)
+
+
+_CHANGE_TERMS = frozenset(key_terms(" ".join(CHANGE_WORDS)))
+_DIRECTIONS = frozenset(key_terms("increase decrease"))
+_BASE_YEAR = re.compile(r"\b(?:" + "|".join(NOT_A_PERIOD) + r")\s+(?:the\s+)?(?:year\s+)?$", re.I)
+
+
+def _label(row: str, pos: int) -> str:
+    cells = row.split(CELL_SEP.strip())
+    return next((c.strip() for c in cells if c.strip() and not re.fullmatch(r"[\d\s.,%$()+-]+", c.strip())
+                 and row.find(c) + len(c) <= pos), "")
+
+
+def _row_period(row: str, pos: int) -> str | None:
+    """The year a table row's label gives its figure ("Exports to the partner, 2024 | …"), unless it is a base or
+    a count's day ("compared with 2023", "end of 2024")."""
+    label = _label(row, pos)
+    years = [m for m in re.finditer(r"\b(?:19|20)\d\d\b", label) if not _BASE_YEAR.search(label[:m.start()])]
+    return years[0].group(0) if len(years) == 1 else None
+
+
+def _row_above(sentences: Sequence[Sentence], row: Sentence) -> Sentence | None:
+    """The table row just above ``row`` (the sentence before it, when that is a row too)."""
+    before = [s for s in sentences if s.end <= row.start]
+    if before and CELL_SEP.strip() in before[-1].text:
+        return before[-1]
+    return None
 
 
 def _span(bulletin: Bulletin, value: str, start: int, end: int) -> FieldSpan:

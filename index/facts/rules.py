@@ -84,6 +84,15 @@ def compile_roles(table: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str
     """One case-insensitive pattern per role, in the table's order."""
     return [(role, re.compile("|".join(f"(?:{p})" for p in parts), re.I)) for role, parts in table.items()]
 
+# A table row whose label says only how the row above changed ("Change compared with 2023 | up 11.4%",
+# "Growth on the previous year"): its figure measures the row above's subject.
+CHANGE_WORDS = ["change", "changed", "growth", "grew", "increase", "decrease", "rise", "fall", "decline", "compared",
+                "comparison", "versus", "year-on-year", "yoy", "previous", "prior", "year", "annual", "percent",
+                "percentage"]
+# Words before a year that make it the base a change is measured from or the day a stock is counted at, not the
+# period a row's figure covers ("compared with 2023", "end of 2024").
+CHANGE_BASE = [r"compared (?:with|to)", r"than", r"on", r"over", r"from", r"vs\.?", r"versus", r"relative to"]
+NOT_A_PERIOD = [*CHANGE_BASE, r"since", r"end of", r"as (?:of|at)", r"by", r"before", r"after"]
 # What introduces a list of what AEOs get ("facilitation measures:", "What exporters receive", "will enjoy …").
 BENEFIT_INTRO = [r"\bfacilitation\b", r"\bmeasures?\b", r"\bbenefits?\b", r"\badvantages?\b", r"\bconveniences?\b",
                  r"\btreatment\b", r"\breceive\b", r"\benjoy\b", r"\bget\b", r"\bbe granted\b", r"\bare granted\b",
