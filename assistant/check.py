@@ -610,7 +610,9 @@ def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:
     """"As of 28 February 2025 there were 5,612 …": the date dates the figure; it is not a claim of its own."""
     if q.kind not in ("date", "year") or not _AS_OF.search(text[max(0, q.start - 20):q.start]):
         return False
-    return any(o.kind not in ("date", "year") for o in inside)
+    # only a figure of its own clause: in "Three stages: compare … by the end of 2024; …" the year dates a step
+    return any(o.kind not in ("date", "year") and not re.search(r"[;:]", text[min(o.end, q.end):max(o.start, q.start)])
+               for o in inside)
 
 
 _BASE = re.compile(r"\b(?:" + "|".join(CHANGE_BASE) + r")\s+(?:the\s+)?(?:year\s+)?$", re.I)

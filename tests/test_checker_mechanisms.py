@@ -49,6 +49,11 @@ BULLETINS = {
         "# Lautoka district: trade with Jordan\n\n*Lautoka Customs District, 9 June 2025*\n\n"
         "| Indicator | Value |\n|---|---|\n| Imports into the district from Jordan, 2024 | USD 3.2 million |\n"
         "| Change compared with 2022 | down 4.5% |\n"),
+    "g_plan.txt": (
+        "Tonga and China agree a road map\n\nNuku'alofa, 3 February 2025 -- Tonga Customs and China Customs adopted "
+        "an action plan, which aims at concluding an arrangement by the end of 2027.\n\nThe plan has two stages:\n\n"
+        "  1. alignment of certification criteria, to be finished by the end of 2025;\n"
+        "  2. joint validation visits to certified companies during 2026.\n"),
 }
 
 
@@ -226,3 +231,16 @@ def test_a_change_row_measures_the_row_above_in_its_period(invented: Assistant) 
     assert _verdicts(invented, "USD 3.2 million in 2024, down 6.5% on 2022.", asked)["6.5%"] == "contradicted"
     assert _verdicts(invented, "USD 3.2 million in 2024, down 4.5% on 2021.", asked)["2021"] == "contradicted"
     assert _verdicts(invented, "USD 3.2 million in 2026, down 4.5% on 2022.", asked)["4.5%"] == "contradicted"
+
+
+def test_steps_and_targets_are_dated_by_their_own_clause(invented: Assistant) -> None:
+    asked = "What are the stages of the Tonga–China action plan?"
+    steps = "Two stages: align certification criteria by the end of {}; and joint validation visits during 2026."
+    assert _verdicts(invented, steps.format(2025), asked) == {"Two": "supported", "2025": "supported",
+                                                              "2026": "supported"}
+    result = invented.check_in_context(steps.format(2026), [asked])
+    assert [c.verdict for c in result.claims if c.claim == "2026"] == ["contradicted", "supported"]
+    target = "On 3 February 2025 Tonga Customs and China Customs adopted an action plan, which aims at concluding " \
+             "an arrangement by the end of {}."
+    assert _verdicts(invented, target.format(2027), asked)["2027"] == "supported"
+    assert _verdicts(invented, target.format(2029), asked)["2029"] == "contradicted"

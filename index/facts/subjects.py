@@ -268,6 +268,9 @@ def _parentheses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_RELATIVE = re.compile(r",\s*(?:which|that|who|aiming|with the aim)\b", re.I)
+
+
 def event_of(sentence: str, start: int, end: int) -> str | None:
     """The event a date belongs to (signing, entry into force, announcement), from the nearest cue word.
 
@@ -306,6 +309,9 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
     if role in ("sign", "announce", "in_force", "since"):  # an extension stays one ("extended from one pilot")
         lo = max(sentence.rfind(";", 0, start), sentence.rfind(". ", 0, start), -1) + 1
         hi = min((p for p in (sentence.find(";", end), sentence.find(". ", end)) if p >= 0), default=len(sentence))
+        relative = [m.end() for m in _RELATIVE.finditer(sentence, lo, start)]
+        if relative:  # "signed an action plan, which aims at signing an arrangement by 2026": the relative's own
+            lo = relative[-1]
         for name, pattern in _OBJECTS:  # "signed an action plan", "the amendment takes effect on …"
             if pattern.search(sentence[lo:hi]) and not (role == "in_force" and name in ("pilot", "ratify")):
                 return name
@@ -333,6 +339,9 @@ def describe(sentence: str, q: Quantity, offset: int = 0, event: str | None = No
     s, e = q.start - offset, q.end - offset
     spans = [(s, e), *((o.start - offset, o.end - offset) for o in others)]
     c0, c1 = clause(sentence, s, e, spans[1:])
+    rel = [m.end() for m in _RELATIVE.finditer(sentence, c0, s)]
+    if q.kind in ("date", "year") and rel and event_of(sentence[rel[-1]:c1], s - rel[-1], e - rel[-1]):
+        c0 = rel[-1]  # "signed an action plan, which aims at signing an arrangement by 2026": the relative's step
     clause_terms = key_terms(sentence[c0:c1], [(a - c0, b - c0) for a, b in spans]) if c1 > c0 else []
     terms = frozenset(key_terms(sentence, spans))
     surface = ""
