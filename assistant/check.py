@@ -482,19 +482,25 @@ _DAY_AFTER = re.compile(rf"^\s*(?:\(\s*|,\s*)(?:a|which was a|being a)?\s*({_WEE
 
 
 def _dated_by_siblings(claims: list[Claim], sent: Sentence, facts: Sequence[Fact]) -> list[Claim]:
-    """"On 9 April: the report dated 15 April 2021 says …": a bulletin's date no bulletin has is checked against
-    the date of the bulletin the sentence's other claims were found in."""
-    sources = {c.fact.source for c in claims if c.verdict == "supported" and c.fact is not None
-               and not c.fact.subject.startswith("publication date")}
-    if len(sources) != 1:
-        return claims
-    (source,) = sources
-    own = [f for f in facts if f.source == source and f.subject.startswith("publication date")]
+    """"On 9 April: the report dated 15 April 2021 says …", "23 December 2022, announcing implementation from 1
+    January 2023": a bulletin's date that no bulletin's date confirms is checked against the date of the bulletin
+    the other claims of its clause were found in."""
     out = []
     for c in claims:
-        if (c.verdict == "unsupported" and c.kind == "date" and own and c.start >= 0
-                and _document_date(sent.text, c.start - sent.start)):
-            c = replace(c, verdict="contradicted", fact=own[0], note=f"{source} is dated {own[0].expr!r}")
+        lo, hi = c.start - sent.start, c.end - sent.start
+        if c.verdict == "unsupported" and c.kind == "date" and c.start >= 0 and (
+                _document_date(sent.text, lo) or event_of(sent.text, lo, hi) == "announce"):
+            c0 = sent.text.rfind(";", 0, lo) + 1
+            c1 = sent.text.find(";", hi) if sent.text.find(";", hi) >= 0 else len(sent.text)
+            sources = {o.fact.source for o in claims if o is not c and o.verdict == "supported" and o.fact is not None
+                       and not o.fact.subject.startswith("publication date")
+                       and c0 <= o.start - sent.start and o.end - sent.start <= c1}
+            own = [f for f in facts if sources == {f.source} and f.subject.startswith("publication date")]
+            if own:
+                q = next((x for x in find_quantities(sent.text) if x.start == lo), None)
+                fits = q is not None and agree(q, own[0]) == "yes"
+                c = replace(c, verdict="supported" if fits else "contradicted", fact=own[0],
+                            note=f"{own[0].source} is dated {own[0].expr!r}")
         out.append(c)
     return out
 

@@ -244,3 +244,10 @@ def test_steps_and_targets_are_dated_by_their_own_clause(invented: Assistant) ->
              "an arrangement by the end of {}."
     assert _verdicts(invented, target.format(2027), asked)["2027"] == "supported"
     assert _verdicts(invented, target.format(2029), asked)["2029"] == "contradicted"
+
+
+def test_an_announcement_date_is_checked_against_the_bulletin_its_clause_cites(invented: Assistant) -> None:
+    text = "What the Jordanian administration put out that spring: {}, announcing that trade between Jordan and " \
+           "China reached US$ 4.1 billion in 2024."
+    assert _verdicts(invented, text.format("12 May 2025"))["12 May 2025"] == "supported"
+    assert _verdicts(invented, text.format("14 May 2025"))["14 May 2025"] == "contradicted"
