@@ -21,9 +21,10 @@ from corpus.rules import WEEKDAYS
 from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended, standing, status
+from index.facts.lookup import FactIndex
 from index.facts.numbers import norm_parts
 from index.facts.rules import CHANGE_BASE, LIFECYCLE, NOT_AN_ARRANGEMENT, START_LEADS
-from index.facts.subjects import Subject, cover, event_of, key_terms
+from index.facts.subjects import SAME_SUBJECT_COVER, Subject, cover, event_of, key_terms, weight
 
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
 _RELATIVE = {"nearly": (0.9, 1.0), "about": (0.9, 1.1)}
@@ -167,7 +168,7 @@ class ClaimChecker:
 
     def check(self, text: str, partners: Sequence[str] = (), cited: Cited | None = None,
               facts: Sequence[Fact] | None = None, superseded: dict[str, Fact] | None = None,
-              question: str = "") -> CheckResult:
+              question: str = "", index: FactIndex | None = None) -> CheckResult:
         """Check every numeric or date claim in ``text``; ``partners`` (e.g. the question's) break ties, and a
         bare figure ("1,043 at the end of April") measures what ``question`` asks about.
 
@@ -183,9 +184,10 @@ class ClaimChecker:
         self._asked_year = years[-1] if years else None  # "by the end of 2023": the figure asked is 2023's
         roles = roles_asked(question, None) if question else []
         self._asked_role = roles[0] if len(roles) == 1 and roles[0] not in NOT_AN_ARRANGEMENT else None
-        facts = list(facts) if facts is not None else self.table.facts()
+        if index is None:  # a caller with a snapshot passes its index, built once per generation
+            index = FactIndex(list(facts) if facts is not None else self.table.facts())
         if superseded is None:
-            superseded = supersessions(facts)
+            superseded = supersessions(index.facts)
         found = find_quantities(text)
         sentences = split_sentences(text)
         claims: list[Claim] = []
@@ -199,15 +201,15 @@ class ClaimChecker:
                 if q.start in period_years or q in dating or q.start in based:
                     continue
                 mine.append(_self_contradicted(q, sent) or self._judge(
-                    q, sent, inside, None if q.kind == "year" else period, facts, superseded, partners))
-            claims.extend(_dated_by_siblings(mine, sent, facts))
+                    q, sent, inside, None if q.kind == "year" else period, index, superseded, partners))
+            claims.extend(_dated_by_siblings(mine, sent, index))
             claims.extend(c for q in inside if q.start in based
                           if (c := _base_year(q, next((m for m in mine if m.start == based[q.start].start), None),
-                                              facts)) is not None)
-            claims.extend(c for q in dating if (c := self._as_of(q, mine, facts)) is not None)
+                                              index)) is not None)
+            claims.extend(c for q in dating if (c := self._as_of(q, mine, index)) is not None)
         return CheckResult(text, worst([c.verdict for c in claims]), tuple(claims))
 
-    def _judge(self, q: Quantity, sent: Sentence, inside: list[Quantity], period: str | None, facts: list[Fact],
+    def _judge(self, q: Quantity, sent: Sentence, inside: list[Quantity], period: str | None, facts: FactIndex,
                superseded: dict[str, Fact], partners: Sequence[str]) -> Claim:
         subject = describe(sent.text, q, sent.start, others=[o for o in inside if o is not q])
         if (q.kind not in ("date", "year") and not subject.surface and self._asked and not (subject.head & self._asked)
@@ -225,7 +227,7 @@ class ClaimChecker:
             if _document_date(sent.text, q.start - sent.start):
                 # "ZATCA's release of 29 June 2023", "(GACC, 6 March 2025)": the date of a bulletin, checked
                 # against the bulletins' own dates first ("the figures of 12 July, which list the amendment").
-                own = [f for f in facts if f.subject.startswith("publication date") and agree(q, f) == "yes"]
+                own = [f for f in facts.publications if agree(q, f) == "yes"]
                 if own:
                     return make("supported", fact=own[0], note=f"{own[0].source} is dated {own[0].expr!r}")
             by_event = self._judge_event(q, sent, make, partners)
@@ -233,7 +235,7 @@ class ClaimChecker:
                 return by_event
 
         scored: list[tuple[float, Fact]] = []
-        for f in facts:
+        for f in facts.matching(q.kind, q.unit, subject):
             if not _kinds_fit(q, f) or (period and f.period and period != f.period):
                 continue
             if not _scope_fits(claim_scope, strict, f):  # the claim names an economy the fact does not
@@ -245,7 +247,7 @@ class ClaimChecker:
         if not scored and q.kind == "date" and subject.head:
             # A dated event with no life-cycle role ("the campaign, from 15 May to …"): every word of the claim's
             # subject in the fact's sentence is match enough.
-            scored = [(1.0, f) for f in facts if f.kind == "date" and not f.subject.startswith("publication date")
+            scored = [(1.0, f) for f in facts.matching(q.kind, q.unit, subject) if f.kind == "date" and not f.subject.startswith("publication date")
                       and (not period or not f.period or f.period == period) and _scope_fits(claim_scope, strict, f)
                       and cover(frozenset(subject.head), frozenset(f.terms)) >= 0.99]
         if not scored:
@@ -381,7 +383,7 @@ class ClaimChecker:
             return None
         return make("contradicted", fact=_event_fact(valid), note=f"{valid.source} gives {valid.date_text!r}")
 
-    def _as_of(self, q: Quantity, figures: Sequence[Claim], facts: Sequence[Fact]) -> Claim | None:
+    def _as_of(self, q: Quantity, figures: Sequence[Claim], facts: FactIndex) -> Claim | None:
         """"As of 28 February 2025, 30 arrangements": the date is checked against the date in the sentence of the
         figure it dates; with no figure found, it is no claim of its own."""
         matched = [c.matched if c.verdict == "stale" else c.fact for c in figures
@@ -389,7 +391,7 @@ class ClaimChecker:
         for fact in matched:
             if fact is None:
                 continue
-            own = [f for f in facts if f.source == fact.source and f.kind == "date"
+            own = [f for f in facts.of_source(fact.source) if f.kind == "date"
                    and not f.subject.startswith("publication date") and f.sent_start <= fact.sent_start]
             dates = [f for f in own if f.sent_start == fact.sent_start]
             if not dates and own and re.search(r"\b(?:same|that) date\b", fact.quote, re.I):
@@ -405,7 +407,7 @@ class ClaimChecker:
                          f"{f.expr!r}", q.kind, q.start, q.end)
         return None
 
-    def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: list[Fact],
+    def _fallback(self, q: Quantity, sent: Sentence, period: str | None, facts: FactIndex,
                   make: Callable[..., Claim], claim_scope: set[str] | None = None, strict: bool = True,
                   subject: Subject | None = None) -> Claim:
         """When no subject matches by its terms: the right figure for another period is a misdated figure (a
@@ -414,7 +416,7 @@ class ClaimChecker:
         said = describe(sent.text, q, sent.start)
         subject = subject or said  # the question's subject for a figure naming none, to match a misdated figure
         if period:
-            for f in facts:
+            for f in facts.matching(q.kind, q.unit, subject):
                 if (_kinds_fit(q, f) and f.period and f.period != period and agree(q, f) == "yes"
                         and (q.value is None or f.value is None or numbers_agree(q.value, None, q.tolerance, f.value,
                                                                                    None, f.tolerance))
@@ -423,13 +425,14 @@ class ClaimChecker:
         if self.similar is not None:
             # Only a sentence about the same economies and the same period can contradict the claim: a like
             # sentence about another partner or year says nothing of this one.
-            fitting = [f for f in facts if _kinds_fit(q, f) and f.unit == q.unit and not f.subject.startswith("publication")
+            # A bare answer ("On 18 September 2024.") means what the question asks: compare both together.
+            probe = sent.text if said.head or not self._question else f"{self._question} {sent.text}"
+            fitting = [f for f in facts.sharing(q.kind, q.unit, key_terms(probe)) if _kinds_fit(q, f)
+                       and f.unit == q.unit and not f.subject.startswith("publication")
                        and not (period and f.period and f.period != period)
                        and _scope_fits(claim_scope or set(), strict, f)]
             quotes = list(dict.fromkeys(f.quote for f in fitting))
             if quotes:
-                # A bare answer ("On 18 September 2024.") means what the question asks: compare both together.
-                probe = sent.text if said.head or not self._question else f"{self._question} {sent.text}"
                 sims = self.similar(probe, quotes)
                 best = max(range(len(quotes)), key=lambda i: sims[i])
                 if sims[best] >= self.min_similarity:
@@ -443,8 +446,8 @@ class ClaimChecker:
                     in_sentence = [f for f in fitting if f.quote == quotes[best]]
                     if q.kind in ("date", "year") and _document_date(sent.text, q.start - sent.start):
                         # "ZATCA's release of 26 June 2023": the bulletin that sentence is about is dated otherwise
-                        own = [f for f in facts if f.source == in_sentence[0].source
-                               and f.subject.startswith("publication date")]
+                        own = [f for f in facts.of_source(in_sentence[0].source)
+                               if f.subject.startswith("publication date")]
                         if own and agree(q, own[0]) == "no":
                             return make("contradicted", fact=own[0], note=f"{own[0].source} is dated {own[0].expr!r}")
                     # A like sentence contradicts only with a value of the same kind of thing that the claim does
@@ -481,7 +484,7 @@ _DAY_BEFORE = re.compile(rf"\b({_WEEKDAY}),?\s*(?:the\s+)?$", re.I)
 _DAY_AFTER = re.compile(rf"^\s*(?:\(\s*|,\s*)(?:a|which was a|being a)?\s*({_WEEKDAY})\b", re.I)
 
 
-def _dated_by_siblings(claims: list[Claim], sent: Sentence, facts: Sequence[Fact]) -> list[Claim]:
+def _dated_by_siblings(claims: list[Claim], sent: Sentence, facts: FactIndex) -> list[Claim]:
     """"On 9 April: the report dated 15 April 2021 says …", "23 December 2022, announcing implementation from 1
     January 2023": a bulletin's date that no bulletin's date confirms is checked against the date of the bulletin
     the other claims of its clause were found in."""
@@ -495,7 +498,7 @@ def _dated_by_siblings(claims: list[Claim], sent: Sentence, facts: Sequence[Fact
             sources = {o.fact.source for o in claims if o is not c and o.verdict == "supported" and o.fact is not None
                        and not o.fact.subject.startswith("publication date")
                        and c0 <= o.start - sent.start and o.end - sent.start <= c1}
-            own = [f for f in facts if sources == {f.source} and f.subject.startswith("publication date")]
+            own = [f for f in facts.publications if sources == {f.source}]
             if own:
                 q = next((x for x in find_quantities(sent.text) if x.start == lo), None)
                 fits = q is not None and agree(q, own[0]) == "yes"
@@ -632,13 +635,13 @@ def _change_of(text: str, q: Quantity, inside: Sequence[Quantity]) -> Quantity |
     return before[-1] if before and q.start - before[-1].end <= 20 else None
 
 
-def _base_year(q: Quantity, change: Claim | None, facts: Sequence[Fact]) -> Claim | None:
+def _base_year(q: Quantity, change: Claim | None, facts: FactIndex) -> Claim | None:
     """The year a change is measured from, checked against the base year in the sentence of the change's fact; no
     claim of its own when that fact is not found or names no base."""
     fact = change.fact if change is not None and change.verdict == "supported" else None
     if fact is None:
         return None
-    bases = [f for f in facts if f.source == fact.source and f.sent_start == fact.sent_start and f.kind == "year"
+    bases = [f for f in facts.of_source(fact.source) if f.sent_start == fact.sent_start and f.kind == "year"
              and _BASE.search(f.quote[max(0, f.start - f.sent_start - 25):f.start - f.sent_start])]
     if not bases:
         return None
@@ -648,9 +651,9 @@ def _base_year(q: Quantity, change: Claim | None, facts: Sequence[Fact]) -> Clai
                  q.kind, q.start, q.end)
 
 
-def _replacement(old: Fact, facts: Sequence[Fact]) -> Fact | None:
+def _replacement(old: Fact, facts: FactIndex) -> Fact | None:
     """The value that replaced ``old`` in its own sentence ("30 arrangements, replacing 28")."""
-    same = [f for f in facts if f.source == old.source and f.sent_start == old.sent_start and f.kind == old.kind
+    same = [f for f in facts.of_source(old.source) if f.sent_start == old.sent_start and f.kind == old.kind
             and f.unit == old.unit and f.role != "previous" and f.id != old.id]
     return min(same, key=lambda f: abs(f.start - old.start)) if same else None
 
@@ -672,32 +675,43 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
     A figure for a named period (trade in 2022) is a point of its own series and is superseded only by a figure
     for the same period; a stock without a period ("5,118 ACEs", "as of 30 June: 28 arrangements") is
     superseded by a newer one with or without a period. Facts are bucketed by what must be equal anyway (kind,
-    unit, role, event, the noun counted), so the pairs compared stay few as the corpus grows.
+    unit, role, event, the noun counted); within a bucket a fact is compared only with facts sharing a subject
+    word and an economy (the rule rejects the rest anyway), newest first, stopping at the first that supersedes
+    it or at the first that is not newer: the pairs compared stay few as the corpus grows.
     """
     groups: dict[tuple[str, str, str | None, str | None, str], list[Fact]] = {}
     for f in facts:
         groups.setdefault((f.kind, f.unit, f.role, f.event, f.surface), []).append(f)
     out: dict[str, Fact] = {}
     for group in groups.values():
-        # Within a bucket, a fact scoped to economies is compared only with facts sharing one of them or scoped to
-        # none (the rule below skips the rest anyway): the pairs stay few as partners multiply.
-        by_economy: dict[str, list[int]] = {}
-        unscoped: list[int] = []
+        by_economy: dict[str, set[int]] = {}
+        unscoped: set[int] = set()
+        by_word: dict[str, set[int]] = {}
         for i, g in enumerate(group):
             if g.scope:
                 for economy in set(g.scope):
-                    by_economy.setdefault(economy, []).append(i)
+                    by_economy.setdefault(economy, set()).add(i)
             else:
-                unscoped.append(i)
+                unscoped.add(i)
+            for word in _subject_words(g):
+                by_word.setdefault(word, set()).add(i)
+        # newest first (a year-less bulletin is newer than none), ties in table order as a scan would meet them
+        rank = {i: r for r, i in enumerate(sorted(range(len(group)), key=lambda i: (
+            not group[i].bulletin_year_known, -group[i].bulletin_sort)))}
         for f in group:
+            found: set[int] = set()
+            for word in _needed_words(f):
+                found |= by_word.get(word, set())
             if f.scope:
-                near = sorted({*unscoped, *(i for e in set(f.scope) for i in by_economy.get(e, ()))})
-                candidates = [group[i] for i in near]
-            else:
-                candidates = group
-            best: Fact | None = None
-            for g in candidates:
-                if g.source == f.source or not newer(g, f) or (best is not None and not newer(g, best)):
+                near = set(unscoped)
+                for economy in set(f.scope):
+                    near |= by_economy.get(economy, set())
+                found &= near
+            for i in sorted(found, key=rank.__getitem__):
+                g = group[i]
+                if not newer(g, f):
+                    break  # the rest are no newer
+                if g.source == f.source:
                     continue
                 if f.period and g.period != f.period and not (f.kind == "count" and g.period is None):
                     continue  # a flow for a named period (trade in 2022) is its own point; a count is a stock
@@ -709,10 +723,23 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
                     # about a named economy ("Jordanian AEOs") is the same whoever reports it
                 if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
                     continue
-                best = g
-            if best is not None:
-                out[f.id] = best
+                out[f.id] = g
+                break
     return out
+
+
+def _subject_words(f: Fact) -> frozenset[str]:
+    """The words ``same_subject`` compares: the head, or the terms when there is none."""
+    return frozenset(f.head) or frozenset(f.terms)
+
+
+def _needed_words(f: Fact) -> frozenset[str]:
+    """Words of which another fact must hold one to be the same subject: ``same_subject`` wants half the weight of
+    ``f``'s words in the other's, which the light words (customs, AEO) alone cannot make up when others exist."""
+    words = _subject_words(f)
+    heavy = frozenset(t for t in words if weight(t) >= 1.0)
+    light = sum(weight(t) for t in words if t not in heavy)
+    return heavy if heavy and light < SAME_SUBJECT_COVER * sum(weight(t) for t in words) else words
 
 
 def _same_value(a: Fact, b: Fact) -> bool:
@@ -725,7 +752,7 @@ _MARKS = re.compile(r"(?:\s*\[\d+\])+")
 Cited = dict[int, tuple[str, int, int]]
 
 
-def _through_citation(q: Quantity, text: str, cited: Cited, facts: Sequence[Fact]) -> tuple[Fact, int] | None:
+def _through_citation(q: Quantity, text: str, cited: Cited, facts: FactIndex) -> tuple[Fact, int] | None:
     """The fact row with the claim's value inside the sentence the claim cites, and that marker."""
     if not cited:
         return None
@@ -735,13 +762,13 @@ def _through_citation(q: Quantity, text: str, cited: Cited, facts: Sequence[Fact
         if n not in cited:
             continue
         src, s, e = cited[n]
-        for f in facts:
-            if f.source == src and s <= f.start and f.end <= e and _kinds_fit(q, f) and agree(q, f) == "yes":
+        for f in facts.of_source(src):
+            if s <= f.start and f.end <= e and _kinds_fit(q, f) and agree(q, f) == "yes":
                 return f, n
     return None
 
 
-def ground(result: CheckResult, facts: Sequence[Fact], cited: Cited) -> CheckResult:
+def ground(result: CheckResult, facts: FactIndex | Sequence[Fact], cited: Cited) -> CheckResult:
     """Resolve claims through the citations that follow them in an answer.
 
     A composed answer cites the very sentence each figure comes from. When subject matching ties a
@@ -751,13 +778,14 @@ def ground(result: CheckResult, facts: Sequence[Fact], cited: Cited) -> CheckRes
     """
     if not result.claims or not cited:
         return result
+    index = facts if isinstance(facts, FactIndex) else FactIndex(facts)
     quantities = {q.start: q for q in find_quantities(result.text)}
     claims = []
     for claim in result.claims:
         q = quantities.get(claim.start)
         grounded = None
         if claim.verdict in ("unsupported", "contradicted") and q is not None:
-            grounded = _through_citation(q, result.text, cited, facts)
+            grounded = _through_citation(q, result.text, cited, index)
         if grounded is None:
             claims.append(claim)
         else:

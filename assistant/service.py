@@ -28,6 +28,7 @@ from assistant.understand import Intent, understand
 from index.catalog import Catalog, DocumentRow
 from index.embedder import Embedder, SentenceTransformerEmbedder, offline
 from index.facts import Arrangement, Fact, FactTable
+from index.facts.lookup import FactIndex
 from index.sentence_vectors import SentenceVectors, StoredFirst
 
 if TYPE_CHECKING:  # imported where used: commands that read the catalog only never load llama-index or Chroma
@@ -437,9 +438,9 @@ class Assistant:
         text = str(text).encode("utf-8", "replace").decode("utf-8")  # lone surrogates: a result must encode
         cited = {c.n: (c.source, c.start, c.end) for c in citations}
         snap = self.snapshot()
-        facts = snap.facts
-        result = self.checker.check(text, partners, cited, facts, snap.superseded, question=question)
-        return ground(result, facts, cited) if cited else result
+        result = self.checker.check(text, partners, cited, snap.facts, snap.superseded, question=question,
+                                    index=snap.fact_index)
+        return ground(result, snap.fact_index, cited) if cited else result
 
     def check_in_context(self, text: str, turns: Sequence[str] = ()) -> CheckResult:
         """Check a text as the answer to a question (the last of ``turns``): a claim that names no economy is
@@ -519,6 +520,11 @@ class Snapshot:
     def by_source(self) -> dict[str, DocumentRow]:
         """The bulletins by source, built once per generation: a question looks up its hits, it walks no list."""
         return {d.source: d for d in self.docs}
+
+    @cached_property
+    def fact_index(self) -> FactIndex:
+        """The facts by kind, subject term and bulletin: a claim is compared with its candidates, not the corpus."""
+        return FactIndex(self.facts)
 
     @cached_property
     def state(self) -> IndexState:

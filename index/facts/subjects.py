@@ -399,6 +399,9 @@ def acronyms(text: str) -> dict[str, str]:
     return out
 
 
+MIN_COVER = 0.6  # the weighted share of a claim's subject words a fact must hold (lookup.FactIndex relies on it)
+
+
 def match_score(claim: Subject, fact: Subject) -> float | None:
     """How well a claim's subject matches a fact's, or None when they are different subjects."""
     if claim.event and fact.event and claim.event != fact.event:
@@ -411,12 +414,16 @@ def match_score(claim: Subject, fact: Subject) -> float | None:
     if claim.surface and claim.surface == fact.surface:
         back = max(back, 0.5)  # "190 members" and "190 exporters": both count operators, so the head matches
     same_event = claim.event is not None and claim.event == fact.event
-    if head_cov < 0.6 or back < (0.15 if same_event else 0.34):
+    if head_cov < MIN_COVER or back < (0.15 if same_event else 0.34):
         return None
     small = min(_w(claim.terms), _w(fact.terms)) or 1.0
     ctx = _w(claim.terms & fact.terms) / small
     bonus = 0.3 if claim.surface and claim.surface == fact.surface else 0.0
     return head_cov + back + 0.5 * ctx + bonus
+
+
+SAME_SUBJECT_COVER = 0.5  # the weighted share of one subject's words the other's must hold (check.supersessions
+# relies on it to compare only facts sharing a word)
 
 
 def same_subject(a: Subject, b: Subject) -> bool:
@@ -426,4 +433,4 @@ def same_subject(a: Subject, b: Subject) -> bool:
     ha, hb = a.head or a.terms, b.head or b.terms
     if not ha or not hb:
         return False
-    return cover(ha, hb | b.terms) >= 0.75 and cover(hb, ha | a.terms) >= 0.75 and cover(ha, hb) >= 0.5
+    return cover(ha, hb | b.terms) >= 0.75 and cover(hb, ha | a.terms) >= 0.75 and cover(ha, hb) >= SAME_SUBJECT_COVER
