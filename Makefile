@@ -7,7 +7,7 @@ PIP       := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST      ?= 127.0.0.1
 PORT      ?= 7860
 
-.PHONY: run test test-reliability install browser lint typecheck bench bench-scale clean
+.PHONY: run test test-reliability install browser lint typecheck bench bench-scale bench-snapshot clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -58,6 +58,10 @@ eval-invented: install
 ## Scale benchmark (issue 10) on N generated bulletins: ingest vs vanilla llama-index, latency, serve, RSS.
 bench-scale: install
 	HF_HUB_OFFLINE=1 $(PY) -m bench.scale --n $(or $(N),1000) --out out/bench-scale
+
+## The fact layer alone at N bulletins (no model): snapshot supersessions, fact lookup, five-claim checks.
+bench-snapshot: install
+	HF_HUB_OFFLINE=1 $(PY) -m bench.snapshot --n $(or $(N),1000) --out out/bench-scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

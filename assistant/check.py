@@ -8,6 +8,7 @@ unsupported (no bulletin states a figure for that subject). The text's verdict i
 from __future__ import annotations
 
 import datetime
+import heapq
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -675,48 +676,38 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
     A figure for a named period (trade in 2022) is a point of its own series and is superseded only by a figure
     for the same period; a stock without a period ("5,118 ACEs", "as of 30 June: 28 arrangements") is
     superseded by a newer one with or without a period. Facts are bucketed by what must be equal anyway (kind,
-    unit, role, event, the noun counted); within a bucket a fact is compared only with facts sharing a subject
-    word and an economy (the rule rejects the rest anyway), newest first, stopping at the first that supersedes
-    it or at the first that is not newer: the pairs compared stay few as the corpus grows.
+    unit, role, event, the noun counted); within a bucket a fact meets only facts sharing a subject word (the
+    rule rejects the rest anyway), newest first through the words' newest-first lists, and stops at the first
+    that supersedes it or the first that is not newer: the pairs compared stay few as the corpus grows.
     """
     groups: dict[tuple[str, str, str | None, str | None, str], list[Fact]] = {}
     for f in facts:
         groups.setdefault((f.kind, f.unit, f.role, f.event, f.surface), []).append(f)
     out: dict[str, Fact] = {}
     for group in groups.values():
-        by_economy: dict[str, set[int]] = {}
-        unscoped: set[int] = set()
-        by_word: dict[str, set[int]] = {}
-        for i, g in enumerate(group):
-            if g.scope:
-                for economy in set(g.scope):
-                    by_economy.setdefault(economy, set()).add(i)
-            else:
-                unscoped.add(i)
-            for word in _subject_words(g):
-                by_word.setdefault(word, set()).add(i)
         # newest first (a year-less bulletin is newer than none), ties in table order as a scan would meet them
-        rank = {i: r for r, i in enumerate(sorted(range(len(group)), key=lambda i: (
-            not group[i].bulletin_year_known, -group[i].bulletin_sort)))}
+        order = sorted(range(len(group)), key=lambda i: (not group[i].bulletin_year_known, -group[i].bulletin_sort))
+        rank = {i: r for r, i in enumerate(order)}
+        by_word: dict[str, list[int]] = {}  # each list newest first
+        for i in order:
+            for word in _subject_words(group[i]):
+                by_word.setdefault(word, []).append(i)
         for f in group:
-            found: set[int] = set()
-            for word in _needed_words(f):
-                found |= by_word.get(word, set())
-            if f.scope:
-                near = set(unscoped)
-                for economy in set(f.scope):
-                    near |= by_economy.get(economy, set())
-                found &= near
-            for i in sorted(found, key=rank.__getitem__):
+            lists = [by_word[w] for w in _needed_words(f) if w in by_word]
+            seen: set[int] = set()
+            for i in heapq.merge(*lists, key=rank.__getitem__):  # lazily, newest first
+                if i in seen:
+                    continue
+                seen.add(i)
                 g = group[i]
                 if not newer(g, f):
                     break  # the rest are no newer
                 if g.source == f.source:
                     continue
+                if f.scope and g.scope and not set(f.scope) & set(g.scope):
+                    continue  # a fact about other economies
                 if f.period and g.period != f.period and not (f.kind == "count" and g.period is None):
                     continue  # a flow for a named period (trade in 2022) is its own point; a count is a stock
-                if f.scope and g.scope and not set(f.scope) & set(g.scope):
-                    continue
                 if f.home and g.home and f.home != g.home and not (set(f.scope) - {f.home}) and \
                         not (set(g.scope) - {g.home}):
                     continue  # another administration's own figure (its network) is another quantity; a figure

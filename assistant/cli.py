@@ -10,7 +10,6 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -22,13 +21,6 @@ if TYPE_CHECKING:  # the service pulls in torch, Chroma and llama-index: importe
 
 class UsageError(Exception):
     """A bad argument: printed as one line, exit code 2."""
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
 def clean_text(text: str) -> str:
@@ -285,11 +277,7 @@ def cmd_eval(a: Assistant, args: argparse.Namespace, out: TextIO) -> int:
     def check_fn(text: str, context: str = "") -> dict[str, Any]:
         return a.check_in_context(text, context.split("\n") if context else ()).to_json()
 
-    from assistant.service import EmptyIndexError
-
-    a.catalog  # noqa: B018 — fail early with the ingest hint rather than per item
-    if a.catalog.count() == 0:
-        raise EmptyIndexError(f"the index at {a.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first")
+    a.require_index()  # fail early with the ingest hint rather than per item (the app's Evaluate tab does the same)
     a.warm()  # latency is measured with the model loaded, as a running server has it
     return execute(args, ask_fn, check_fn)
 
@@ -354,8 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common], help="ranked passages for a query")
     p.add_argument("query")
     p.add_argument("--partner", help="only bulletins naming this economy")
-    p.add_argument("--since", type=_date, help="bulletins dated on or after YYYY-MM-DD")
-    p.add_argument("--until", type=_date, help="bulletins dated on or before YYYY-MM-DD")
+    p.add_argument("--since", help="bulletins dated on or after YYYY-MM-DD")
+    p.add_argument("--until", help="bulletins dated on or before YYYY-MM-DD")
     p.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
 
     p = sub.add_parser("ask", parents=[common], help="a cited answer to a question")
@@ -445,6 +433,13 @@ def preflight(args: argparse.Namespace) -> None:
         if not args.query.strip():
             raise UsageError("give something to search for")
         args.partner = clean_text(args.partner) if args.partner else None
+        from assistant.service import parse_day  # the app's From / To boxes read dates by the same rule
+
+        try:
+            args.since = parse_day(clean_text(args.since) if args.since else None, "--since")
+            args.until = parse_day(clean_text(args.until) if args.until else None, "--until")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     elif args.command == "facts":
         args.partner = clean_text(args.partner) if args.partner else None
         args.subject = clean_text(args.subject) if args.subject else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import assistant.lifecycle as lifecycle
 from assistant.answer import CitationBook, as_sentence, extractive, relevant
+from assistant.corpus_view import CorpusView
 from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
 from corpus.clean import CELL_SEP
@@ -40,22 +41,15 @@ class Composed:
 class Composer:
     """Writes answers from the fact table, the bulletins and the retrieved evidence."""
 
-    def __init__(self, table: FactTable, docs: Sequence[DocumentRow], arrangements: Sequence[Arrangement] | None = None,
-                 facts: Sequence[Fact] | None = None) -> None:
+    def __init__(self, table: FactTable, view: CorpusView) -> None:
         self.table = table
-        self.docs = {d.source: d for d in docs}
-        self.named = set().union(*(d.economies() for d in docs)) if docs else set()
-        self.arrangements = list(arrangements) if arrangements is not None else table.arrangements()
-        self.facts = list(facts) if facts is not None else None
-        counts: dict[str, int] = {}
-        for arr in self.arrangements:
-            for side in arr.sides:
-                counts[side] = counts.get(side, 0) + 1
-        # A hub is a side of many arrangements (the issuing administration of most bulletins): naming it does not
-        # say which arrangement a question is about.
-        many = len(self.arrangements)
-        self.homes = {e for e, n in counts.items() if n >= max(3, 0.4 * many) or (many >= 2 and n == many)}
-        self.issuers = {d.home for d in docs if d.home}  # economies whose administrations issued bulletins
+        self.view = view  # built once per index generation (service.Snapshot.view)
+        self.docs = view.docs
+        self.named = view.named
+        self.arrangements = view.arrangements
+        self.facts = view.facts
+        self.homes = view.homes
+        self.issuers = view.issuers  # economies whose administrations issued bulletins
 
     # -- citing -----------------------------------------------------------------------------
     def cite(self, book: CitationBook, source: str, pos: int, end: int | None = None) -> int | None:
@@ -498,9 +492,16 @@ class Composer:
         homes = [p for p in intent.partners if p in self.issuers]
         sims = {(e.passage.source, e.sentence.start): e.score for e in evidence}
         scored: list[tuple[float, int, Fact]] = []
-        facts = self.facts if self.facts is not None else self.table.facts()
-        if homes and not partners:  # "How many … has Korea …": that administration's own figures
-            facts = [f for f in facts if f.home in homes] or facts
+        if self.view.index is not None:
+            # only facts holding one of the question's weighty words, or with a subject of light words only, can
+            # pass the test below
+            facts = self.view.index.named_by(qk)
+            some_home = bool(set(homes) & self.view.index.homes)
+        else:
+            facts = self.facts if self.facts is not None else self.table.facts()
+            some_home = any(f.home in homes for f in facts)
+        if homes and not partners and some_home:  # "How many … has Korea …": that administration's own figures
+            facts = [f for f in facts if f.home in homes]
         for f in facts:
             if (kinds and f.kind not in kinds) or f.role == "previous":
                 continue
@@ -755,9 +756,7 @@ class Composer:
     def _named_in(self, partners: Sequence[str], book: CitationBook) -> str:
         """The other economies a partner's bulletin names, each cited where it is named."""
         parts = []
-        for doc in self.docs.values():
-            if not set(partners) & set(doc.partners):
-                continue
+        for doc in self.view.docs_about(partners):
             others = [m for m in doc.mentioned if m not in partners]
             cites = []
             for name in others:
@@ -771,7 +770,7 @@ class Composer:
 
     def _mention(self, book: CitationBook, partner: str, cue: re.Pattern[str] | None = None) -> str:
         """The first sentence naming ``partner`` (and matching ``cue``), cited; "" when there is none."""
-        for doc in self.docs.values():
+        for doc in self.view.docs_naming(partner):  # a sentence naming it is in a bulletin naming it
             for s in sentences_of(doc.text):
                 if any(m.name == partner for m in find_mentions(s.text)) and (cue is None or cue.search(s.text)):
                     n = _cite(book, doc, s.start, s.end)

@@ -12,6 +12,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.records import Passage
 from corpus.sentences import Sentence, addressed_to_software, split_sentences
 from index.embedder import Embedder
@@ -97,9 +99,9 @@ class SentenceScorer:
         idf = _idf(sets)
         present = [w for w in qwords if w in idf]
         total = sum(idf[w] for w in present)
+        sims = np.asarray(svecs, dtype=np.float64) @ np.asarray(qvec, dtype=np.float64)
         out = []
-        for (s, p), v, words in zip(candidates, svecs, sets, strict=True):
-            sim = sum(a * b for a, b in zip(qvec, v, strict=False))
+        for (s, p), sim, words in zip(candidates, sims, sets, strict=True):
             overlap = sum(idf[w] for w in present if w in words) / total if total else 0.0
             out.append(Evidence(s, p, float(sim), overlap))
         return sorted(out, key=lambda e: e.score, reverse=True)

@@ -6,7 +6,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -17,6 +17,7 @@ from assistant.answer import CitationBook, relevant, renumber
 from assistant.check import CheckResult, ClaimChecker, ground, supersessions
 from assistant.compose import Composer
 from assistant.conversation import Conversation
+from assistant.corpus_view import CorpusView
 from assistant.evidence import SentenceScorer, sentences_of
 from assistant.feedback import Feedback, FeedbackStore, gold_draft
 from assistant.highlight import best_window, highlight_spans, mark
@@ -25,6 +26,8 @@ from assistant.llm import make_llm, rewrite
 from assistant.records import Answer, Citation, Passage
 from assistant.settings import Settings, default_cache
 from assistant.understand import Intent, understand
+from corpus.loader import too_large
+from corpus.records import Rejected
 from index.catalog import Catalog, DocumentRow
 from index.embedder import Embedder, SentenceTransformerEmbedder, offline
 from index.facts import Arrangement, Fact, FactTable
@@ -196,6 +199,22 @@ class Assistant:
         with self._lock:
             return self.indexer.ingest_bytes(data, name)
 
+    def ingest_upload_file(self, path: Path, name: str) -> IngestReport:
+        """An uploaded file (the app's temporary copy) under its user's ``name``: refused by size before it is read,
+        in the words ``ingest`` uses, so the app holds no limit of its own."""
+        from index.ingest import IngestReport
+
+        limit = self.settings.max_file_bytes
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                return IngestReport(rejected=[too_large(name, size, limit)])
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            return IngestReport(rejected=[Rejected(name, f"cannot read the upload: {exc.strerror or exc}")])
+        return self.ingest_upload(data, name)
+
     def delete(self, source: str) -> bool:
         with self._lock:
             return self.indexer.delete(source)
@@ -207,7 +226,9 @@ class Assistant:
     def bulletin(self, source: str) -> DocumentRow | None:
         return self.catalog.document(source)
 
-    def _require_index(self) -> None:
+    def require_index(self) -> None:
+        """EmptyIndexError, with the ingest hint, when nothing is indexed: what ask, search and every evaluation
+        run (the CLI's and the app's) check first."""
         if self.catalog.count() == 0:
             raise EmptyIndexError(
                 f"the index at {self.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first"
@@ -220,7 +241,7 @@ class Assistant:
             raise ValueError("-k must be between 1 and 100")
         if since and until and since > until:
             raise ValueError("--since is after --until")
-        self._require_index()
+        self.require_index()
         from assistant.retrieve import Filters, HybridRetriever
 
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
@@ -363,12 +384,11 @@ class Assistant:
         ``history`` holds the earlier questions of a conversation, so follow-ups resolve against them.
         """
         question = _valid_text(question, "question")
-        self._require_index()
+        self.require_index()
         t0 = time.perf_counter()
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
         snap = self.snapshot()
-        docs = snap.docs
         from assistant.retrieve import HybridRetriever
 
         retriever = HybridRetriever(self.catalog, self.store, self.embedder)
@@ -378,12 +398,12 @@ class Assistant:
         t1 = time.perf_counter()
         texts = {p.source: snap.by_source[p.source].text for p in passages}
         evidence = self.scorer.score(intent.query, passages, texts, qvec)
-        evidence = _about_partners(evidence, intent, docs)
+        evidence = _about_partners(evidence, intent, snap.view)
         book = CitationBook()
-        composed = Composer(self.facts_table, docs, snap.arrangements, snap.facts).compose(intent, evidence, book)
+        composed = Composer(self.facts_table, snap.view).compose(intent, evidence, book)
         status = composed.status
         text, citations = renumber(composed.text, book.citations)
-        citations = with_pages(citations, docs)
+        citations = with_pages(citations, snap.by_source)
         llm_info: dict[str, Any] | None = None
         if status == "answered" and self.llm is not None:
             text, llm_info = self._rewrite(question, text, citations, intent)
@@ -483,6 +503,24 @@ def wants_announcements(query: str) -> bool:
 
 
 MAX_QUESTION_CHARS = 2000
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(value: str | None, label: str) -> date | None:
+    """A day a user typed as YYYY-MM-DD (the app's From / To boxes, the CLI's --since / --until); None when blank.
+
+    One rule for every front end: ``date.fromisoformat`` alone would also take '20240503' or the ISO week
+    '2024W181'. ValueError naming ``label`` otherwise.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _ISO_DAY.match(value):
+        raise ValueError(f"{label} must be a date in YYYY-MM-DD form, e.g. 2024-05-03 (got {value!r})")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{label} is not a real date: {value!r}") from None
 
 
 def _valid_text(text: str, what: str) -> str:
@@ -495,13 +533,12 @@ def _valid_text(text: str, what: str) -> str:
     return text
 
 
-def _about_partners(evidence: list[Any], intent: Intent, docs: Sequence[DocumentRow]) -> list[Any]:
+def _about_partners(evidence: list[Any], intent: Intent, view: CorpusView) -> list[Any]:
     """Keep the evidence from bulletins about the partners a question names, when there is any."""
-    homes = {d.home for d in docs if d.home}
-    named = {p for p in intent.partners if p not in homes}
+    named = {p for p in intent.partners if p not in view.issuers}
     if not named:
         return evidence
-    about = {d.source for d in docs if named & d.economies()}
+    about = {s for p in named for s in view.naming.get(p, ())}
     kept = [e for e in evidence if e.passage.source in about]
     return kept or evidence
 
@@ -527,17 +564,23 @@ class Snapshot:
         return FactIndex(self.facts)
 
     @cached_property
+    def view(self) -> CorpusView:
+        """What answers read about the corpus as a whole (economies named, issuers, hubs), worked out once."""
+        return CorpusView.build(self.docs, self.arrangements, self.facts, self.fact_index)
+
+    @cached_property
     def state(self) -> IndexState:
         """Which bulletins, in which versions, this generation holds: computed once per snapshot, not per question."""
         return index_state(self.generation, self.docs)
 
 
-def with_pages(citations: tuple[Citation, ...], docs: Sequence[DocumentRow]) -> tuple[Citation, ...]:
-    """Each citation of a paged (PDF) bulletin names the page its quote starts on."""
-    paged = {d.source: d for d in docs if d.pages}
-    if not paged:
-        return citations
-    return tuple(replace(c, page=paged[c.source].page_of(c.start)) if c.source in paged else c for c in citations)
+def with_pages(citations: tuple[Citation, ...], docs: Mapping[str, DocumentRow]) -> tuple[Citation, ...]:
+    """Each citation of a paged (PDF) bulletin names the page its quote starts on (``docs`` by source)."""
+    out = []
+    for c in citations:
+        doc = docs.get(c.source)
+        out.append(replace(c, page=doc.page_of(c.start)) if doc is not None and doc.pages else c)
+    return tuple(out)
 
 
 def flag_unverified(text: str, result: CheckResult) -> str:
@@ -559,10 +602,12 @@ def claim_checks(result: CheckResult) -> list[dict[str, Any]]:
 
 
 def _closest(passages: list[Passage], n: int = 3) -> list[dict[str, Any]]:
+    """The nearest bulletins, each with the span of its best passage (where the app opens it)."""
     seen: dict[str, dict[str, Any]] = {}
     for p in passages:
         if p.source not in seen and len(seen) < n:
-            seen[p.source] = {"source": p.source, "title": p.title, "date": p.date.label() if p.date else None}
+            seen[p.source] = {"source": p.source, "title": p.title, "date": p.date.label() if p.date else None,
+                              "start": p.start, "end": p.end}
     return list(seen.values())
 
 

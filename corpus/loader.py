@@ -100,6 +100,11 @@ def table_side(text: str, mentioned: Sequence[str]) -> str | None:
     return rest[0] if rest else None
 
 
+def too_large(source: str, size: int, max_bytes: int) -> Rejected:
+    """The one wording for a file over the size limit, wherever it is refused (ingest, an upload in the app)."""
+    return Rejected(source, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+
+
 def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Bulletin | Rejected:
     """Decode and load one file's bytes; the suffix of ``source`` picks the format."""
     kind = SUFFIXES.get(PurePath(source).suffix.lower())
@@ -109,7 +114,7 @@ def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     if not data.strip():
         return Rejected(source, "empty file")
     if len(data) > max_bytes:
-        return Rejected(source, f"too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+        return too_large(source, len(data), max_bytes)
     if kind in DOCUMENT_KINDS:
         loaded = load_document(data, source, kind)
     else:
@@ -195,7 +200,7 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None
         if not stat.S_ISREG(info.st_mode):
             return Rejected(name, f"not a regular file ({file_kind(info.st_mode)})")
         if info.st_size > max_bytes:
-            return Rejected(name, f"too large ({info.st_size:,} bytes; the limit is {max_bytes:,})")
+            return too_large(name, info.st_size, max_bytes)
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:

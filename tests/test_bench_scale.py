@@ -87,3 +87,13 @@ def test_harness_writes_the_json_and_table(tmp_path: Path, capsys: pytest.Captur
     table = (out / "scale-N5.md").read_text()
     assert "chunks/s" in table and "| ask p50 / p95" in table
     assert table in capsys.readouterr().out
+
+
+def test_the_fact_table_benchmark_measures_a_small_corpus(tmp_path: Path) -> None:
+    from bench import snapshot
+
+    assert snapshot.main(["--n", "6", "--drafts", "2", "--rounds", "1", "--out", str(tmp_path)]) == 0
+    result = json.loads((tmp_path / "snapshot-N6.json").read_text(encoding="utf-8"))
+    assert result["n"] == 6 and result["facts"] > 0 and result["check_ms"]["n"] == 2
+    assert result["fact_index_s"] is not None and result["supersessions_s"] >= 0
+    assert "Fact-table benchmark, N=6" in (tmp_path / "snapshot-N6.md").read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.feedback import to_jsonl
-from assistant.service import MAX_QUESTION_CHARS
+from assistant.service import MAX_QUESTION_CHARS, parse_day
 from assistant.transcript import kept, saved_turn, to_markdown
 from ui import render
 from ui.net import check_port
@@ -45,7 +44,6 @@ FACT_WIDTHS: list[str | int] = ["110px", "70px", "80px", "240px", "110px", "110p
 ARRANGEMENT_WIDTHS: list[str | int] = [*["90px", "150px", "150px", "170px", "170px", "200px", "280px", "140px",
                                          "190px", "200px", "280px"], *["200px"] * 12]
 STREAM_DELAY_S = 0.04  # pause between streamed pieces so the browser paints them one by one
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LOG = logging.getLogger(__name__)
 
@@ -76,19 +74,6 @@ def _resolve_partner(name: str | None) -> str | None:
     from assistant import resolve_partner
 
     return resolve_partner(name)
-
-
-def parse_day(value: str | None, label: str) -> date | None:
-    """A YYYY-MM-DD text box as a date; ValueError naming the box otherwise."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not _ISO_DATE.match(value):
-        raise ValueError(f"{label} must be a date in YYYY-MM-DD form, e.g. 2024-05-03 (got {value!r})")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{label} is not a real date: {value!r}") from None
 
 
 def clean_text(value: object) -> str:
@@ -131,7 +116,7 @@ class App:
     # -- Ask --------------------------------------------------------------------------------------
     def _texts(self, result: dict[str, Any]) -> dict[str, str | None]:
         texts: dict[str, str | None] = {}
-        for c in result.get("citations") or []:
+        for c in [*(result.get("citations") or []), *(result.get("closest") or [])]:
             src = c.get("source")
             if src and src not in texts:
                 doc = self.a.bulletin(src)
@@ -231,6 +216,14 @@ class App:
         return (render.message(note, ok=True), render.search_html(result), gr.update(choices=choices, value=first),
                 self.open_hit(first))
 
+    def open_clicked_hit(self, evt: gr.EventData) -> tuple[str, Any]:
+        """A click (or Enter) on a search result: its bulletin in the viewer at that passage, and the picker set."""
+        try:
+            value = clean_text(evt.hit)
+        except (AttributeError, TypeError):  # a click beside the results carries no hit
+            return gr.skip(), gr.skip()
+        return self.open_hit(value), gr.update(value=value)
+
     def open_hit(self, value: str | None) -> str:
         """The whole bulletin of a search hit, the hit's passage marked."""
         hit = render.parse_hit(value)
@@ -319,23 +312,8 @@ class App:
         paths = [files] if isinstance(files, str) else list(files or [])
         if not paths:
             return render.message("Choose one or more .txt, .md, .html, .pdf or .docx files."), self.bulletin_table(True)
-        limit = self.a.settings.max_file_bytes
-        items = []
-        for p in paths:
-            path = Path(p)
-            name = path.name
-            try:
-                size = path.stat().st_size
-                if size > limit:
-                    items.append(render.message(f"rejected: {name} — {size} bytes is over the {limit}-byte limit",
-                                                elem="li"))
-                    continue
-                with path.open("rb") as fh:
-                    data = fh.read(limit + 1)
-            except OSError as exc:
-                items.append(render.message(f"rejected: {name} — cannot read the upload: {exc}", elem="li"))
-                continue
-            items.append(render.ingest_html(name, self.a.ingest_upload(data, name).to_json()))
+        items = [render.ingest_html(Path(p).name, self.a.ingest_upload_file(Path(p), Path(p).name).to_json())
+                 for p in paths]
         return f'<ul id="upload-report">{"".join(items)}</ul>', self.bulletin_table(True)
 
     def bulletin_choices(self, unlocked: bool) -> Any:
@@ -396,6 +374,12 @@ class App:
                 if path and path != Path(path).name:
                     text = text.replace(path, Path(path).name)
             return render.message(text), "", *nothing
+        from assistant import EmptyIndexError
+
+        try:
+            self.a.require_index()  # as `eval` does: one message, not a run of errors kept as a baseline
+        except EmptyIndexError as exc:
+            return render.message(str(exc)), "", *nothing
         check_fn = self._check_json if getattr(self.a, "check", None) is not None else None
         progress(0, desc=f"Asking {len(items)} questions")
 
@@ -519,7 +503,7 @@ class App:
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(elem_id="ask-chat", label="Conversation", show_label=False, height=460,
-                                  render_markdown=False,
+                                  render_markdown=False, buttons=["copy", "copy_all"],
                                   feedback_options=("Like", "Dislike"), placeholder="Ask about customs arrangements: "
                                   "answers quote the bulletins, with numbered sources.")
                 with gr.Row():
@@ -565,7 +549,7 @@ class App:
         note = gr.HTML(elem_id="search-message")
         with gr.Row():
             with gr.Column(scale=1):
-                results = gr.HTML(elem_id="search-results")
+                results = gr.HTML(elem_id="search-results", js_on_load=SEARCH_HIT_JS)
             with gr.Column(scale=1):
                 # custom values allowed so API callers can open a hit by value; open_hit validates it anyway
                 pick = gr.Dropdown([], label="Open bulletin at passage", elem_id="search-open",
@@ -577,6 +561,8 @@ class App:
               outputs=[note, results, pick, viewer], api_name="search", concurrency_limit=self.parallel)
         pick.input(self.open_hit, inputs=[pick], outputs=[viewer], api_name="open_bulletin",
                    concurrency_limit=self.parallel)
+        results.click(self.open_clicked_hit, outputs=[viewer, pick], api_visibility="private",
+                      concurrency_limit=self.parallel)
 
     def _facts_tab(self, demo: gr.Blocks) -> None:
         with gr.Row():
@@ -637,9 +623,11 @@ class App:
             fb_note = gr.HTML(elem_id="feedback-export-message")
         gr.on([go.click, pw.submit], self.unlock, inputs=[pw, unlocked], outputs=[unlocked, panel, login, note, pw, table],
               api_name="unlock")
-        ingest.click(self.upload, inputs=[files, unlocked], outputs=[report, table], api_name="upload")
+        ingest.click(self.upload, inputs=[files, unlocked], outputs=[report, table], api_name="upload").then(
+            self.index_footer, outputs=[self.footer], api_visibility="private")
         refresh.click(self.bulletin_table, inputs=[unlocked], outputs=[table], api_name="bulletins")
-        remove.click(self.remove, inputs=[doomed, unlocked], outputs=[removed, table], api_name="remove")
+        remove.click(self.remove, inputs=[doomed, unlocked], outputs=[removed, table], api_name="remove").then(
+            self.index_footer, outputs=[self.footer], api_visibility="private")
         table.select(self.pick_bulletin, outputs=[doomed], api_visibility="private")
         table.change(self.bulletin_choices, inputs=[unlocked], outputs=[doomed], api_visibility="private")
         fb_export.click(self.export_feedback, inputs=[unlocked], outputs=[fb_note, fb_file], api_name="feedback_export")
@@ -672,6 +660,19 @@ class App:
         run.click(self.evaluate, inputs=[pick, upload, minimums, maximums, baseline_upload, baseline_run],
                   outputs=[summary, failures, reports, baseline_run], api_name="evaluate")
         demo.load(self.baseline_choices, outputs=[baseline_run], api_visibility="private")
+
+
+# A click or Enter on a search result opens its bulletin at that passage (``App.open_clicked_hit``).
+SEARCH_HIT_JS = """
+const open = (event) => {
+  const hit = event.target.closest && event.target.closest('.search-hit[data-hit]');
+  if (!hit) return;
+  if (event.type === 'keydown') { if (event.key !== 'Enter' && event.key !== ' ') return; event.preventDefault(); }
+  trigger('click', {hit: hit.dataset.hit});
+};
+element.addEventListener('click', open);
+element.addEventListener('keydown', open);
+"""
 
 
 def _specs(text: str | None) -> list[str]:

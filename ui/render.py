@@ -76,6 +76,7 @@ mark{background:var(--ca-mark-bg);color:var(--ca-mark-text);padding:0 1px;border
 .not-found h3{color:var(--ca-text);margin-top:0}
 .closest{margin:4px 0 0 0;padding-left:1.2em;font-size:0.92em}
 .closest strong{font-weight:600}
+.not-found-bubble .closest li{cursor:pointer}
 .notice{color:var(--ca-muted);font-style:italic}
 .error-msg{color:var(--ca-err);font-weight:600}
 .ok-msg{color:var(--ca-ok);font-weight:600}
@@ -84,6 +85,8 @@ mark{background:var(--ca-mark-bg);color:var(--ca-mark-text);padding:0 1px;border
 .search-hit{margin:6px 0;padding:4px 8px;background:var(--ca-bg-soft);color:var(--ca-text);white-space:pre-wrap;
   font-size:0.92em}
 .search-score{color:var(--ca-muted);font-size:0.8em}
+.search-hit[data-hit]{cursor:pointer}
+.search-hit[data-hit]:hover,.search-hit[data-hit]:focus{outline:2px solid var(--ca-accent)}
 .bulletin-view{white-space:pre-wrap;max-height:520px;overflow-y:auto;border:1px solid var(--ca-border);
   border-radius:8px;padding:10px 12px;background:var(--ca-bg);font-size:0.92em}
 .cite{color:var(--ca-accent);font-weight:600}
@@ -350,6 +353,16 @@ document.addEventListener("click", (event) => {
   const hit = full.querySelector("mark[id]");
   (hit || card).scrollIntoView({block: "center", behavior: "smooth"});
 });
+document.addEventListener("click", (event) => {
+  const item = event.target.closest && event.target.closest(".closest li");
+  if (!item || event.target.closest("details.closest-full")) return;  // the panel's own item toggles itself
+  const source = (item.querySelector("code") || {}).textContent;
+  const view = [...document.querySelectorAll("#ask-sources details.closest-full")].find((d) => d.dataset.source === source);
+  if (!view) return;
+  view.open = true;
+  const hit = view.querySelector("mark[id]");
+  (hit || view).scrollIntoView({block: "center", behavior: "smooth"});
+});
 document.addEventListener("toggle", (event) => {
   const full = event.target;
   if (!(full instanceof HTMLDetailsElement) || !full.classList.contains("cite-full") || !full.open) return;
@@ -394,7 +407,30 @@ def not_found_html(result: Mapping[str, Any], texts: Mapping[str, str | None] | 
     return (f'<div class="not-found" id="not-found"><h3>Not found in the bulletins</h3>'
             f"<p>None of the indexed bulletins answers “{esc(result.get('question'))}”.</p>"
             f'<p class="not-found-reason">{annotate(not_found_reason(result))}</p>'
-            f"{closest_list(result.get('closest'))}</div>{cited}")
+            f"{closest_views(result.get('closest'), texts or {})}</div>{cited}")
+
+
+def closest_views(closest: Iterable[Mapping[str, Any]] | None, texts: Mapping[str, str | None]) -> str:
+    """The closest announcements beside the chat: each opens its whole bulletin at its nearest passage, marked
+    (its title line, or the same announcement named in the chat; see ``CITE_JS``)."""
+    items = []
+    for i, c in enumerate(closest or [], 1):
+        source = str(c.get("source") or "")
+        head = (f'<strong class="cite-title">{esc(c.get("title"))}</strong> · '
+                f'<span class="cite-date">{esc(date_label(c.get("date_text") or c.get("date")))}</span> · '
+                f'<code class="cite-source">{esc(source)}</code>')
+        text, start, end = texts.get(source), c.get("start"), c.get("end")
+        if text is None or not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+            items.append(f"<li>{head}</li>")  # a turn kept from before spans were recorded, or a bulletin removed since
+            continue
+        items.append(f'<li><details class="cite-full closest-full" id="closest-{i}" data-source="{esc(source)}">'
+                     f'<summary class="cite-head">{head} <span class="search-score">chars {start}–{end} · '
+                     f'<span class="cite-open">open the bulletin here</span></span></summary>'
+                     f'<div class="bulletin-view cite-bulletin">{mark_spans(text, [(start, end)], first_id=f"closest-{i}-hit")}'
+                     f"</div></details></li>")
+    if not items:
+        return '<p class="notice">No indexed bulletin is close to this question.</p>'
+    return f'<p class="closest-lead">The closest announcements are:</p><ul class="closest">{"".join(items)}</ul>'
 
 
 def sources_html(result: Mapping[str, Any] | None, texts: Mapping[str, str | None], turn: int = 0) -> str:
@@ -437,7 +473,9 @@ def search_html(result: Mapping[str, Any]) -> str:
             snippet = str(p.get("snippet") or "")
             score = p.get("score")
             score_txt = f"{float(score):.4f}" if isinstance(score, int | float) else ""
-            hits.append(f'<div class="search-hit" data-start="{esc(p.get("start"))}">'
+            hit = f'{p.get("start")}:{p.get("end")}:{g.get("source")}'
+            hits.append(f'<div class="search-hit" data-start="{esc(p.get("start"))}" data-hit="{esc(hit)}" tabindex="0" '
+                        f'role="button" title="Open the bulletin at this passage">'
                         f"{mark_spans(snippet, p.get('highlights') or [])} "
                         f'<span class="search-score">score {esc(score_txt)} · chars {esc(p.get("start"))}–'
                         f"{esc(p.get('end'))}</span></div>")

@@ -78,6 +78,26 @@ class FactIndex:
         best = sorted(score, key=lambda i: (-score[i], i))[:limit]
         return [self.facts[i] for i in sorted(best)]
 
+    @cached_property
+    def _light_headed(self) -> list[int]:
+        """Facts whose subject words are all light ones (customs, AEO)."""
+        return [i for i, f in enumerate(self.facts) if all(weight(t) < 1.0 for t in (f.head or f.terms))]
+
+    def named_by(self, words: frozenset[str]) -> list[Fact]:
+        """Facts a question's ``words`` may name, in table order: those holding one of its weighty words, and those
+        whose subject is light words only (named when the question holds them all)."""
+        found: set[int] = set()
+        for t in words:
+            if weight(t) >= 1.0:
+                found |= self._term.get(t, set())
+        found.update(self._light_headed)
+        return [self.facts[i] for i in sorted(found)]
+
+    @cached_property
+    def homes(self) -> frozenset[str]:
+        """The issuing economies some fact comes from."""
+        return frozenset(f.home for f in self.facts if f.home)
+
     def of_source(self, source: str) -> list[Fact]:
         return self._source.get(source, [])
 
