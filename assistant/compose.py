@@ -401,16 +401,23 @@ class Composer:
             return self._one_figure(intent, evidence, book)
         texts: list[str] = []
         status = "not_found"
-        for part in parts:
+        used: set[tuple[str, int]] = set()  # each part asks for another figure than the rows before it gave
+        for part, own in parts:
             sub = replace(intent, question=part, query=part + " " + " ".join(intent.partners))
-            composed = self._one_figure(sub, evidence, book)
+            composed = self._one_figure(sub, evidence, book, used, frozenset(key_terms(own)))
             if composed is not None and composed.text not in texts:
                 texts.append(composed.text)
                 status = "answered" if composed.status == "answered" else status
         return Composed(status, " ".join(texts)) if texts else None
 
-    def _one_figure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook) -> Composed | None:
-        ranked = self.rank_facts(intent, wanted_kinds(intent.question), evidence)
+    def _one_figure(self, intent: Intent, evidence: Sequence[Evidence], book: CitationBook,
+                    used: set[tuple[str, int]] | None = None, own: frozenset[str] = frozenset()) -> Composed | None:
+        """One figure; in a question asking for several, not one from a sentence an earlier part quoted, and one
+        whose subject meets the part's own words ("… and growth": a change) when any does."""
+        ranked = [f for f in self.rank_facts(intent, wanted_kinds(intent.question), evidence)
+                  if used is None or (f.source, f.sent_start) not in used]
+        if own:
+            ranked = [f for f in ranked if own & frozenset(f.head or f.terms)] or ranked
         if not ranked:
             return Composed("not_found", "The bulletins give no figure for what this question asks about.")
         best = _prose_twin(ranked[0], self.table.facts_in(ranked[0].source))
@@ -424,6 +431,8 @@ class Composer:
                          and set(f.scope) - {f.home} == set(best.scope) - {best.home}))
                 and not (f.period and best.period and f.period != best.period)]
         latest = max([best, *same], key=lambda f: f.bulletin_sort)
+        if used is not None:
+            used.update((f.source, f.sent_start) for f in [best, *same])
         n = self.cite(book, latest.source, latest.start, latest.end)
         text = f"{as_sentence(latest.quote)} [{n}]"
         stated = latest.bulletin_date[:4] if latest.bulletin_date and latest.bulletin_date[:4].isdigit() else None
@@ -431,7 +440,8 @@ class Composer:
             # "How many … at the end of 2025?" and the newest figure comes from 2024: that year's figure is unknown
             return Composed("not_found", f"The bulletins give no figure for {intent.year}; the latest they give is "
                             f"from a bulletin dated {self._date_label(latest.source)}: {text}")
-        text += self._neighbour_rows(latest, intent, book)
+        if used is None:  # a question in parts gets each part's own figure, not the rows beside the first
+            text += self._neighbour_rows(latest, intent, book)
         older = [f for f in [best, *same] if f.bulletin_sort < latest.bulletin_sort and f.norm != latest.norm]
         if older:
             o = older[0]
@@ -846,14 +856,15 @@ _SPLIT = re.compile(r",?\s+and\s+(?=(?:how|what|which|the|its|their)\b|(?:growth
 _CUES = re.compile(r"\b(?:how many|how much|what|which|and|of them|the)\b", re.I)
 
 
-def _sub_questions(question: str) -> list[str]:
-    """A question asking for two figures, split in two; the second half borrows the first's words
-    ("xiamen exports to peru 2024 how much and growth" -> "… how much", "growth … xiamen exports to peru 2024")."""
+def _sub_questions(question: str) -> list[tuple[str, str]]:
+    """A question asking for two figures, split in two, each with the words that are its own; the second half
+    borrows the first's words ("xiamen exports to peru 2024 how much and growth" -> "… how much", "growth …
+    xiamen exports to peru 2024", whose own word is "growth")."""
     pieces = _SPLIT.split(question, maxsplit=1)
     if len(pieces) < 2 or not pieces[1].strip():
-        return [question]
+        return [(question, "")]
     context = " ".join(_CUES.sub(" ", pieces[0]).split())
-    return [pieces[0], f"{pieces[1]} {context}"]
+    return [(pieces[0], ""), (f"{pieces[1]} {context}", pieces[1])]
 
 
 def _prose_twin(fact: Fact, siblings: Sequence[Fact]) -> Fact:
@@ -871,6 +882,9 @@ def wanted_kinds(question: str) -> set[str]:
     if re.search(r"\b(share|percentage|proportion|percent|how fast|growth rate|rate of growth|by how much|"
                  r"how much did .* (?:grow|increase|rise|fall))\b|%", q):
         return {"percent"}
+    if re.search(r"\bhow (?:much|large|big) (?:was|is|were|are) the (?:increase|decrease|change|growth|rise|fall|drop|"
+                 r"decline)\b", q):
+        return {"percent", "money"}  # a change is given as a share or as an amount
     if re.search(r"\b(which|what) year\b", q):
         return {"year"}
     # "the first half of 2024", "the first nine months": a period, not a rank

@@ -46,8 +46,8 @@ BULLETINS = {
         "| Indicator | Value |\n|---|---|\n| Consignments cleared under the pilot | 812 |\n"
         "| Average release time | 1.2 days |\n\nFull application follows from 1 April 2025."),
     "f_district.md": (
-        "# Lautoka district: trade with Jordan\n\n*Lautoka Customs District, 9 June 2025*\n\n"
-        "| Indicator | Value |\n|---|---|\n| Imports into the district from Jordan, 2024 | USD 3.2 million |\n"
+        "# Lautoka district: trade with Samoa\n\n*Lautoka Customs District, 9 June 2025*\n\n"
+        "| Indicator | Value |\n|---|---|\n| Imports into the district from Samoa, 2024 | USD 3.2 million |\n"
         "| Change compared with 2022 | down 4.5% |\n"),
     "g_plan.txt": (
         "Tonga and China agree a road map\n\nNuku'alofa, 3 February 2025 -- Tonga Customs and China Customs adopted "
@@ -226,7 +226,7 @@ def test_a_change_row_measures_the_row_above_in_its_period(invented: Assistant) 
     assert {f.kind: f.period for f in facts} == {"money": "2024", "percent": "2024"}
     change = next(f for f in facts if f.kind == "percent")
     assert "import" in change.terms and "decreas" in change.head
-    asked = "How much did the Lautoka district import from Jordan in 2024, and the change?"
+    asked = "How much did the Lautoka district import from Samoa in 2024, and the change?"
     assert set(_verdicts(invented, "USD 3.2 million in 2024, down 4.5% on 2022.", asked).values()) == {"supported"}
     assert _verdicts(invented, "USD 3.2 million in 2024, down 6.5% on 2022.", asked)["6.5%"] == "contradicted"
     assert _verdicts(invented, "USD 3.2 million in 2024, down 4.5% on 2021.", asked)["2021"] == "contradicted"
@@ -251,3 +251,12 @@ def test_an_announcement_date_is_checked_against_the_bulletin_its_clause_cites(i
            "China reached US$ 4.1 billion in 2024."
     assert _verdicts(invented, text.format("12 May 2025"))["12 May 2025"] == "supported"
     assert _verdicts(invented, text.format("14 May 2025"))["14 May 2025"] == "contradicted"
+
+
+def test_a_question_in_two_parts_gets_each_parts_own_figure(invented: Assistant) -> None:
+    answer = invented.ask("lautoka district imports from samoa 2024 how much and how much was the decrease")
+    assert "3.2 million" in answer.answer and "4.5%" in answer.answer, answer.answer
+    assert answer.answer.count("3.2 million") == 1
+    from assistant.compose import wanted_kinds
+    assert wanted_kinds("how large was the fall in imports") == {"percent", "money"}
+    assert wanted_kinds("how much did the district import") == {"money"}
