@@ -25,7 +25,7 @@ from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended,
 from index.facts.lookup import FactIndex
 from index.facts.numbers import norm_parts
 from index.facts.rules import CHANGE_BASE, LIFECYCLE, NOT_AN_ARRANGEMENT, START_LEADS
-from index.facts.subjects import SAME_SUBJECT_COVER, Subject, cover, event_of, key_terms, weight
+from index.facts.subjects import SAME_SUBJECT_SHARE, Subject, cover, event_of, key_terms, weight
 
 VERDICTS = ("supported", "unsupported", "stale", "contradicted")  # best to worst
 _RELATIVE = {"nearly": (0.9, 1.0), "about": (0.9, 1.1)}
@@ -688,12 +688,12 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
         # newest first (a year-less bulletin is newer than none), ties in table order as a scan would meet them
         order = sorted(range(len(group)), key=lambda i: (not group[i].bulletin_year_known, -group[i].bulletin_sort))
         rank = {i: r for r, i in enumerate(order)}
-        by_word: dict[str, list[int]] = {}  # each list newest first
+        by_word: dict[str, list[int]] = {}  # each list newest first, over every word of a fact's subject
         for i in order:
-            for word in _subject_words(group[i]):
+            for word in set(group[i].head) | set(group[i].terms):
                 by_word.setdefault(word, []).append(i)
         for f in group:
-            lists = [by_word[w] for w in _needed_words(f) if w in by_word]
+            lists = _needed_lists(f, by_word)
             seen: set[int] = set()
             for i in heapq.merge(*lists, key=rank.__getitem__):  # lazily, newest first
                 if i in seen:
@@ -719,18 +719,22 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
     return out
 
 
-def _subject_words(f: Fact) -> frozenset[str]:
-    """The words ``same_subject`` compares: the head, or the terms when there is none."""
-    return frozenset(f.head) or frozenset(f.terms)
-
-
-def _needed_words(f: Fact) -> frozenset[str]:
-    """Words of which another fact must hold one to be the same subject: ``same_subject`` wants half the weight of
-    ``f``'s words in the other's, which the light words (customs, AEO) alone cannot make up when others exist."""
-    words = _subject_words(f)
-    heavy = frozenset(t for t in words if weight(t) >= 1.0)
-    light = sum(weight(t) for t in words if t not in heavy)
-    return heavy if heavy and light < SAME_SUBJECT_COVER * sum(weight(t) for t in words) else words
+def _needed_lists(f: Fact, by_word: dict[str, list[int]]) -> list[list[int]]:
+    """Lists of facts among which any fact with ``f``'s subject must be: ``same_subject`` wants 3/4 of the weight of
+    ``f``'s subject words among the other's words, so the other misses at most a quarter; it must then hold one of
+    ``f``'s rarest words whose weights add up to more than that quarter (the shortest lists, read in full)."""
+    words = frozenset(f.head) or frozenset(f.terms)
+    if not words:
+        return []
+    budget = (1.0 - SAME_SUBJECT_SHARE) * sum(weight(t) for t in words)
+    lists: list[list[int]] = []
+    covered = 0.0
+    for word in sorted(words, key=lambda t: (len(by_word.get(t, ())), t)):
+        lists.append(by_word.get(word, []))
+        covered += weight(word)
+        if covered > budget + 1e-9:
+            break
+    return lists
 
 
 def _same_value(a: Fact, b: Fact) -> bool:

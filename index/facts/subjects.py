@@ -422,8 +422,9 @@ def match_score(claim: Subject, fact: Subject) -> float | None:
     return head_cov + back + 0.5 * ctx + bonus
 
 
-SAME_SUBJECT_COVER = 0.5  # the weighted share of one subject's words the other's must hold (check.supersessions
-# relies on it to compare only facts sharing a word)
+SAME_SUBJECT_COVER = 0.5  # the weighted share of one subject's head the other's head must hold
+SAME_SUBJECT_SHARE = 0.75  # ... and of one subject's head the other's words must hold (check.supersessions relies on
+# it to walk only the facts holding one of a subject's rarest words)
 
 
 def same_subject(a: Subject, b: Subject) -> bool:
@@ -433,4 +434,5 @@ def same_subject(a: Subject, b: Subject) -> bool:
     ha, hb = a.head or a.terms, b.head or b.terms
     if not ha or not hb:
         return False
-    return cover(ha, hb | b.terms) >= 0.75 and cover(hb, ha | a.terms) >= 0.75 and cover(ha, hb) >= SAME_SUBJECT_COVER
+    return (cover(ha, hb | b.terms) >= SAME_SUBJECT_SHARE and cover(hb, ha | a.terms) >= SAME_SUBJECT_SHARE
+            and cover(ha, hb) >= SAME_SUBJECT_COVER)
