@@ -6,6 +6,7 @@ import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,26 @@ def url(assistant: Assistant) -> Iterator[str]:
                 **launch_options(assistant))
     yield f"http://127.0.0.1:{port}/"
     demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per browser-test module (ui.chromium: path and flags)."""
+    from playwright import sync_api
+
+    from ui.chromium import ARGS, CHROMIUM
+
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, url: str) -> Iterator[Any]:
+    """A fresh browser session (its own conversation and admin lock) on the module's app ``url``, loaded."""
+    from ui.chromium import open_app
+
+    pg = open_app(browser, url)
+    yield pg
+    pg.context.close()

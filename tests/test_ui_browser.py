@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from assistant import Assistant
 from conftest import ADMIN_PASSWORD as PASSWORD
 from conftest import MACAO, MACAO_Q, SERBIA, URUGUAY
-from ui.chromium import ARGS, CHROMIUM, open_app
+from ui.chromium import CHROMIUM
 
 pytestmark = [
     pytest.mark.slow,
@@ -47,22 +46,6 @@ def shot(page: Any, name: str) -> None:
         shutil.copyfile(SHOTS / name, DOCS_SHOTS / name)
 
 
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any, url: str) -> Iterator[Any]:
-    """A fresh browser session (its own conversation and admin lock) with the app loaded."""
-    pg = open_app(browser, url, TIMEOUT)
-    yield pg
-    pg.context.close()
 
 
 def tab(page: Any, name: str) -> None:

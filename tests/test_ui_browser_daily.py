@@ -3,35 +3,19 @@ reload and is cleared by "New conversation", and the index footer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from assistant import Assistant
 from conftest import MACAO_Q
-from ui.chromium import ARGS, CHROMIUM, open_app
+from ui.chromium import CHROMIUM
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any, url: str) -> Iterator[Any]:
-    pg = open_app(browser, url)
-    yield pg
-    pg.context.close()
 
 
 def test_rate_an_answer_reload_keeps_the_conversation_and_new_clears_it(page: Any, assistant: Assistant) -> None:

@@ -20,7 +20,7 @@ from assistant import Assistant, Settings
 from conftest import ADMIN_PASSWORD, BULLETINS, MACAO, MACAO_Q, SERBIA, URUGUAY, CountingEmbedder, free_port
 from evals.schema import parse_set
 from index.embedder import SentenceTransformerEmbedder
-from ui.chromium import ARGS, CHROMIUM, open_app
+from ui.chromium import CHROMIUM, open_app
 
 pytestmark = [
     pytest.mark.slow,
@@ -51,22 +51,6 @@ def assistant(tmp_path_factory: pytest.TempPathFactory,
     assert not a.ingest([BULLETINS], progress=False).rejected
     yield a
     a.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any, url: str) -> Iterator[Any]:
-    """A fresh browser session (its own conversation and admin lock) with the app loaded."""
-    pg = open_app(browser, url, TIMEOUT)
-    yield pg
-    pg.context.close()
 
 
 @pytest.fixture(scope="module")
