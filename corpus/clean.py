@@ -23,6 +23,19 @@ class DecodeError(ValueError):
     """The bytes are not text we can read."""
 
 
+# Text in any script is broken up by spaces, line breaks or punctuation (Chinese and Japanese by their
+# full-width commas and stops): sparse Chinese prose has one such character in seventeen. Random 16-bit units
+# land in those ranges about once in 160 and, when short, pass the unassigned/private-use test; asked both,
+# about one random file in a thousand still passes (measured on 20,000 of 40-400 bytes).
+MIN_SEPARATED = 0.03
+
+
+def _separated(sample: str) -> float:
+    """The share of ``sample`` that is whitespace or punctuation (ASCII, CJK and full-width forms included)."""
+    hits = sum(1 for ch in sample if ch.isspace() or unicodedata.category(ch).startswith("P"))
+    return hits / len(sample)
+
+
 def decode(data: bytes) -> str:
     """Decode bytes as text, replacing invalid UTF-8 rather than failing.
 
@@ -51,7 +64,7 @@ def decode(data: bytes) -> str:
             raise DecodeError(f"not {encoding} text (most characters are invalid)")
         if encoding == "UTF-16":  # a wrong 16-bit decoding yields valid but meaningless code points
             odd = bad + sum(1 for ch in sample if unicodedata.category(ch) in ("Co", "Cn", "Cs"))
-            if odd / len(sample) > 0.05:
+            if odd / len(sample) > 0.05 or _separated(sample) < MIN_SEPARATED:
                 raise DecodeError("binary content (not readable as UTF-16 text), not a text bulletin")
     return text
 

@@ -10,7 +10,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,13 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     chunk_id UNINDEXED, source UNINDEXED, text, tokenize = 'porter unicode61'
+);
+CREATE TABLE IF NOT EXISTS refused_files (
+    path TEXT PRIMARY KEY,
+    file_size INTEGER NOT NULL,
+    file_mtime_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    limits TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS catalog_meta (
     key TEXT PRIMARY KEY,
@@ -282,6 +289,25 @@ class Catalog:
             " AND file_mtime_ns IS NOT NULL"
         ).fetchall()
         return {r[0]: FileStamp(int(r[1]), int(r[2])) for r in rows}
+
+    def refusals(self, limits: str) -> dict[str, tuple[FileStamp, str]]:
+        """Files the reader refused under these ``limits`` (size limit, time budget, reader version), by source,
+        with their size and mtime then and the reason: an unchanged file is refused again unread (a 5 MB file
+        that spent its whole time budget costs it once, not on every ingest)."""
+        rows = self.conn.execute("SELECT path, file_size, file_mtime_ns, reason FROM refused_files WHERE limits = ?",
+                                 (limits,)).fetchall()
+        return {r[0]: (FileStamp(int(r[1]), int(r[2])), str(r[3])) for r in rows}
+
+    def remember_refusal(self, source: str, stamp: FileStamp, reason: str, limits: str) -> None:
+        with self.transaction(bump=False) as conn:
+            conn.execute("INSERT OR REPLACE INTO refused_files (path, file_size, file_mtime_ns, reason, limits)"
+                         " VALUES (?,?,?,?,?)", (source, stamp.size, stamp.mtime_ns, reason, limits))
+
+    def forget_refusals(self, sources: Iterable[str]) -> None:
+        gone = [(s,) for s in sources]
+        if gone:
+            with self.transaction(bump=False) as conn:
+                conn.executemany("DELETE FROM refused_files WHERE path = ?", gone)
 
     def chunk_ids_by_source(self, sources: list[str]) -> dict[str, list[str]]:
         """Chunk ids of many bulletins in one query."""

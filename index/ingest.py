@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,10 @@ from corpus.records import Bulletin, Rejected
 from index.catalog import Catalog, DocumentRow, FileStamp, partner_key
 from index.chunking import Chunker
 from index.embedder import Embedder
-from index.prepare import DEFAULT_TIME_BUDGET, Deriver, Job, Prepared, Worker, fact_rows
+from index.prepare import DEFAULT_TIME_BUDGET, RACY_NS, READER_DIED, Deriver, Job, Prepared, Worker, fact_rows
 from index.records import Chunk
 from index.store import VectorStore
+from index.vector_journal import VectorJournal
 
 
 class Extension(Protocol):
@@ -102,6 +104,8 @@ class Indexer:
         self.time_budget = time_budget
         self.batch_chunks = batch_chunks
         self._derivers = tuple(_deriver(ext) for ext in self.extensions)
+        self.journal = VectorJournal(catalog, store)
+        self._limits = _reader_limits(max_bytes, time_budget)
 
     def worker(self) -> Worker:
         """A reading worker for one ingest: a snapshot of this process as the work begins."""
@@ -115,13 +119,17 @@ class Indexer:
     def ingest_paths(self, paths: Iterable[Path], prune: bool = False, progress: bool = True) -> IngestReport:
         """Ingest files and folders; with ``prune``, drop indexed bulletins no longer among them.
 
-        A file whose size and modification time match what was stored is not read again.
+        A file whose size and modification time match what was stored is not read again; nor is one the
+        reader refused before, unchanged since (refused again with the same reason).
         """
         report = IngestReport()
+        self.journal.recover()
         found = list(discover(paths))
         files = [f for f in found if not isinstance(f, Rejected)]
         sources = {source for _, source in files}
         stamps = self.catalog.stamps()
+        refusals = self.catalog.refusals(self._limits)
+        read_stamps: dict[str, FileStamp] = {}
         bar = tqdm(total=len(found), desc="Ingesting", unit="file", disable=not progress or len(found) < 2,
                    file=sys.stderr)
         todo: list[tuple[Path, str]] = []
@@ -132,11 +140,17 @@ class Indexer:
                 bar.update(1)
                 continue
             path, source = item
-            stamp = stamps.get(source)
-            if stamp is not None and stamp == _stamp(path):
+            stamp, now = stamps.get(source), _stamp(path)
+            refused = refusals.get(source)
+            if stamp is not None and stamp == now:
                 same.append(source)
+            elif refused is not None and refused[0] == now:
+                report.rejected.append(Rejected(source, refused[1]))
+                bar.update(1)
             else:
                 todo.append(item)
+                if now is not None and time.time_ns() - now.mtime_ns > RACY_NS:  # see prepare: "racily clean"
+                    read_stamps[source] = now
         if same:  # unread files still need their vectors; any missing sends the file through again
             ids = self.catalog.chunk_ids_by_source(same)
             present = self.store.existing([i for s in same for i in ids[s]])
@@ -152,6 +166,7 @@ class Indexer:
         with self.worker() as worker:
             for prepared in self._prepare_all(worker, todo):
                 bar.update(1)
+                self._note_refusal(prepared, read_stamps, refusals)
                 plan = self._plan(prepared, report, sources, claimed, batch)
                 if plan is None:
                     continue
@@ -162,15 +177,28 @@ class Indexer:
             self._flush(batch, report)
         bar.close()
         if prune:
+            self.catalog.forget_refusals(s for s in refusals if s not in sources)
             for doc in self.catalog.documents():
                 if doc.source not in sources:
                     self.delete(doc.source)
                     report.removed.append(doc.source)
         return report
 
+    def _note_refusal(self, prepared: Prepared | Rejected, read_stamps: dict[str, FileStamp],
+                      refusals: dict[str, tuple[FileStamp, str]]) -> None:
+        """Remember what the reader refused (not a reader that died: that may be the machine, not the file);
+        forget an old refusal of a file that now reads."""
+        if isinstance(prepared, Rejected):
+            stamp = read_stamps.get(prepared.source)
+            if stamp is not None and prepared.reason != READER_DIED:
+                self.catalog.remember_refusal(prepared.source, stamp, prepared.reason, self._limits)
+        elif prepared.bulletin.source in refusals:
+            self.catalog.forget_refusals([prepared.bulletin.source])
+
     def ingest_bytes(self, data: bytes, name: str) -> IngestReport:
         """Ingest one uploaded file's content under its file name (what the UI's upload does)."""
         report = IngestReport()
+        self.journal.recover()
         with self.worker() as worker:
             prepared = worker.run(self._job(Path(name).name, data=data))
         plan = self._plan(prepared, report, set(), set(), [])
@@ -187,7 +215,8 @@ class Indexer:
             self.catalog.remove(source)
             for ext in self.extensions:
                 ext.delete(source)
-            self.store.delete(ids)
+            self.journal.retire(ids)  # vectors go after the commit: a crash before it keeps them all
+        self.journal.settle()
         return True
 
     def _prepare_all(self, worker: Worker, todo: list[tuple[Path, str]]) -> Iterator[Prepared | Rejected]:
@@ -266,6 +295,8 @@ class Indexer:
                     plan.vectors = None
                     report.rejected.append(Rejected(plan.prepared.bulletin.source,
                                                     f"indexing failed, previous version kept: {_short(exc)}"))
+        # Journaled before any vector is written: whatever a crash leaves unowned, the next ingest removes.
+        self.journal.intend(c.chunk_id for p in batch if p.vectors is not None for c in p.fresh)
         for plan in batch:
             if plan.vectors is None:
                 continue
@@ -276,6 +307,7 @@ class Indexer:
                 report.rejected.append(Rejected(source, f"indexing failed, previous version kept: {_short(exc)}"))
                 continue
             (report.updated if plan.previous is not None else report.added).append(source)
+        self.journal.settle()
 
     def _wanted(self, batch: list[_Plan]) -> list[str]:
         """Texts extensions want vectors for (sentence vectors), embedded in the batch's one call with its chunks."""
@@ -306,6 +338,9 @@ class Indexer:
         added: list[str] = []
         try:
             with self.catalog.transaction():
+                # Old vectors are removed only after this commits (``journal.settle``): removed here, a crash
+                # before the commit would leave the committed old chunk rows without vectors.
+                self.journal.retire(stale)
                 if plan.replaces is not None:
                     self.catalog.remove(plan.replaces)
                     for ext in self.extensions:
@@ -321,7 +356,6 @@ class Indexer:
                     self.store.delete([c.chunk_id for c in reused])
                 self.store.add(fresh, vectors, [dict(meta, start=c.start, end=c.end) for c in fresh])
                 added = [c.chunk_id for c in fresh]
-                self.store.delete(stale)
         except BaseException:
             if added:
                 self.store.delete([i for i in added if i not in plan.present and i not in set(plan.previous_ids)])
@@ -348,6 +382,17 @@ def _deriver(ext: Extension) -> Deriver | None:
     except Exception:
         return None
     return cast(Deriver, derive)
+
+
+def _reader_limits(max_bytes: int, time_budget: float) -> str:
+    """What a refusal depends on besides the file: the limits it was read under and the reader's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        reader = version("customs-assistant")
+    except PackageNotFoundError:
+        reader = "unknown"
+    return f"{max_bytes}:{time_budget:g}:{reader}"
 
 
 def _stamp(path: Path) -> FileStamp | None:

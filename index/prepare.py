@@ -9,6 +9,7 @@ one). The child holds no state of its own, so killing it loses nothing; its addr
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -18,12 +19,23 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+try:  # imported here, not in the forked child: an import there could wait on a lock held at the fork
+    import resource
+except ImportError:  # not on Windows
+    resource = None  # type: ignore[assignment]
+
 from corpus.records import Bulletin, Rejected
 from index.catalog import FileStamp
 from index.records import Chunk
 
-DEFAULT_TIME_BUDGET = 20.0  # seconds per file; with embedding and writing a file stays under 30 s
-_RACY_NS = 2_000_000_000
+DEFAULT_TIME_BUDGET = 20.0  # CPU seconds per file; with embedding and writing a file stays under 30 s
+WALL_FACTOR = 3.0  # a file is rejected after this many budgets of wall time, however little CPU it got
+STUCK_SHARE = 0.05  # a child that used less CPU than this share of a budget's wall time is stuck or starved
+READY_S = 10.0  # a new child says it is ready within this, or is killed and forked again
+_FORK_TRIES = 3
+_SLICE_S = 0.25
+RACY_NS = 2_000_000_000
+READER_DIED = "cannot be read: the reading process stopped (out of memory?)"  # the machine's doing, maybe
 _MEMORY_HEADROOM = 2 << 30  # bytes of address space a worker may add to its loaded code for one file
 
 Deriver = Callable[[Bulletin], Any]
@@ -63,7 +75,7 @@ def prepare(job: Job) -> Prepared | Rejected:
             info = os.stat(job.path)
             # A file changed within the clock's granularity of this read could change again unseen
             # with the same size and mtime ("racily clean"): such a file gets no stamp and is re-read.
-            if time.time_ns() - info.st_mtime_ns > _RACY_NS:
+            if time.time_ns() - info.st_mtime_ns > RACY_NS:
                 stamp = FileStamp(info.st_size, info.st_mtime_ns)
         except OSError:
             stamp = None
@@ -109,9 +121,9 @@ def _limit_memory() -> None:
     A pathological file then fails with MemoryError (a one-line rejection) instead of pushing a
     shared machine into swap. Best effort: platforms without /proc or RLIMIT_AS run unlimited.
     """
+    if resource is None:
+        return
     try:
-        import resource
-
         with open("/proc/self/statm") as f:
             size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -119,33 +131,90 @@ def _limit_memory() -> None:
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ImportError, OSError, ValueError):
+    except (OSError, ValueError):
         pass
+
+
+_PR_SET_PDEATHSIG = 1
+_prctl: Any = None  # libc's prctl, looked up in the parent: a forked child must not import or dlopen first
+_forking_reader = False  # set while this module forks its reader, so the at-fork hook leaves other forks alone
+_parent_pid = 0
+
+
+def _resolve_prctl() -> None:
+    global _prctl
+    if _prctl is None:
+        try:
+            import ctypes
+
+            _prctl = ctypes.CDLL(None, use_errno=True).prctl
+        except (OSError, AttributeError):
+            _prctl = False
 
 
 def _die_with_parent() -> None:
     """Ask the kernel to kill this child when the ingest that forked it dies (``kill -9`` included), so no
-    reader outlives its ingest holding memory. Linux only (prctl PR_SET_PDEATHSIG); elsewhere a no-op."""
-    try:
-        import ctypes
-        import signal
+    reader outlives its ingest holding memory. Linux only (prctl PR_SET_PDEATHSIG); elsewhere a no-op.
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    Runs as the child's first act after ``fork`` (an at-fork hook), before multiprocessing's start-up code:
+    a child that then blocks on a lock some parent thread held at the fork still dies with its parent.
+    A parent already gone by then is caught by comparing the parent pid.
+    """
+    if not _forking_reader:
+        return
+    if _prctl:
+        _prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)  # 9 = SIGKILL
+    if os.getppid() != _parent_pid:
+        os._exit(0)
+
+
+def _freeze_garbage() -> None:
+    """Before the fork: collect the parent's garbage here, then freeze what is left out of the collector's reach.
+
+    A child inherits every object of the parent, unreachable cycles included. Collected in the child, their
+    finalizers ran there: a store client or a model session whose ``__del__`` waits for one of its own
+    threads — which do not exist in a forked child — hung the child for good, in the middle of reading
+    (seen: a reader blocked on a futex inside BeautifulSoup's allocation of a list, so the file was rejected
+    for time). Frozen objects are never collected in the child; the parent unfreezes right after the fork.
+    """
+    if _forking_reader:
+        gc.collect()
+        gc.freeze()
+
+
+def _thaw() -> None:
+    if _forking_reader:
+        gc.unfreeze()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_freeze_garbage, after_in_parent=_thaw, after_in_child=_die_with_parent)
+
+
+_READY = "ready"
 
 
 def _serve(conn: Connection) -> None:
-    """Body of the forked child: prepare jobs one by one until the pipe closes."""
-    _die_with_parent()
+    """Body of the forked child: say it is ready, then prepare jobs one by one until the pipe closes."""
+    gc.enable()  # the reader collects its own garbage, whatever the parent had set (its inherited objects are frozen)
     _limit_memory()
+    conn.send(_READY)
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
         conn.send(_prepare_safely(job))
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc; None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 _warmed = False
@@ -188,7 +257,7 @@ class Worker:
         self.budget = budget
         self._proc: Any = None
         self._conn: Connection | None = None
-        self._pending: tuple[Job, float] | None = None
+        self._pending: tuple[Job, float, float | None] | None = None
         self._inline: Prepared | Rejected | None = None
 
     def __enter__(self) -> Worker:
@@ -204,18 +273,37 @@ class Worker:
         if not _can_fork():
             return None
         _warm_up()
+        _resolve_prctl()
+        for _ in range(_FORK_TRIES):
+            conn = self._fork()
+            if conn is not None:
+                return conn
+        return None
+
+    def _fork(self) -> Connection | None:
+        """A new child that has said it is ready, or None (it did not within READY_S: killed)."""
+        global _forking_reader, _parent_pid
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="customs-assistant-read")
+        _forking_reader, _parent_pid = True, os.getpid()
         try:
             proc.start()
         except OSError:
             parent.close()
             child.close()
             return None
+        finally:
+            _forking_reader = False
         child.close()
         self._proc, self._conn = proc, parent
-        return parent
+        try:
+            if parent.poll(READY_S) and parent.recv() == _READY:
+                return parent
+        except (EOFError, OSError):
+            pass
+        self._stop()  # stuck before its first instruction of ours: a lock held at the fork, most likely
+        return None
 
     def submit(self, job: Job) -> None:
         """Start preparing a job; its budget starts now, as the child has nothing else to do.
@@ -229,24 +317,47 @@ class Worker:
             self._inline = _prepare_safely(job)
             return
         conn.send(job)
-        self._pending = (job, time.monotonic() + self.budget)
+        self._pending = (job, time.monotonic(), self._cpu())
+
+    def _cpu(self) -> float | None:
+        return _cpu_seconds(self._proc.pid) if self._proc is not None else None
 
     def result(self) -> Prepared | Rejected:
-        """The submitted job's result, or a rejection once its budget is spent (the child is killed)."""
+        """The submitted job's result, or a rejection once the child has spent its budget on it (then killed).
+
+        The budget is the child's CPU time, so a busy machine slowing every process does not reject ordinary
+        bulletins; wall time is capped at WALL_FACTOR budgets all the same. A child that has used almost no CPU
+        for a whole budget is stuck (or starved): it is replaced and the job sent again, once.
+        """
         if self._inline is not None:
             done, self._inline = self._inline, None
             return done
         if self._pending is None or self._conn is None:
             raise RuntimeError("nothing submitted")
-        job, deadline = self._pending
+        job, started, cpu0 = self._pending
         self._pending = None
+        resent = False
         try:
-            if self._conn.poll(max(0.0, deadline - time.monotonic())):
-                got: Prepared | Rejected = self._conn.recv()
-                return got
+            while True:
+                if self._conn.poll(_SLICE_S):
+                    got: Prepared | Rejected = self._conn.recv()
+                    return got
+                elapsed = time.monotonic() - started
+                cpu = self._cpu()
+                used = elapsed if cpu is None or cpu0 is None else cpu - cpu0
+                if used >= self.budget or elapsed >= WALL_FACTOR * self.budget:
+                    break
+                if not resent and elapsed >= self.budget and used < STUCK_SHARE * elapsed:
+                    resent = True
+                    self._stop()
+                    conn = self._start()
+                    if conn is None:
+                        break
+                    conn.send(job)
+                    started, cpu0 = time.monotonic(), self._cpu()
         except (EOFError, OSError):
             self._stop()
-            return Rejected(job.source, "cannot be read: the reading process stopped (out of memory?)")
+            return Rejected(job.source, READER_DIED)
         self._stop()
         return Rejected(job.source, f"took longer than {self.budget:g} s to read")
 

@@ -103,6 +103,26 @@ def test_invisible_and_misdecoded_text_is_rejected() -> None:
     assert not isinstance(real, Rejected) and "Uruguay" in real.text
 
 
+def test_short_random_bytes_after_a_utf16_bom_are_rejected_and_utf16_text_in_any_script_is_read() -> None:
+    """Short junk decodes to assigned CJK and Hangul code points (few unassigned ones to give it away), but
+    no text runs forty characters without a space or punctuation mark."""
+    import random
+
+    rng = random.Random(3)
+    junk = [b"\xff\xfe" + rng.randbytes(rng.randrange(60, 120)) for _ in range(200)]
+    read = [j for j in junk if not isinstance(load_bytes(j, "junk.txt"), Rejected)]
+    assert len(read) <= 2, [j[:20] for j in read]
+    texts = {  # invented sentences in four scripts, sparse punctuation
+        "zh": "海关总署与某国海关签署经认证的经营者互认安排自二〇二四年起实施，双方企业享受通关便利措施。",
+        "ja": "税関は認定事業者の相互承認取決めに署名しました。手続きは簡素化されます。",
+        "ru": "Таможенные службы подписали соглашение о взаимном признании уполномоченных операторов.",
+        "ko": "관세청은 상호인정약정을 체결했으며 수출기업은 통관 혜택을 받는다.",
+    }
+    for lang, text in texts.items():
+        got = load_bytes((text * 3).encode("utf-16"), f"{lang}.txt")
+        assert not isinstance(got, Rejected), (lang, got)
+
+
 # -- 3. time budget --------------------------------------------------------------------------------
 
 def test_a_file_too_slow_to_read_is_rejected_and_the_rest_lands(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
@@ -130,6 +150,90 @@ def test_worker_prepares_and_falls_back_to_reading_here(monkeypatch) -> None:  #
     inline = Worker(budget=60.0)
     got = inline.run(job)  # no process can start: read in this process rather than not at all
     assert not isinstance(got, Rejected) and got.chunks
+
+
+_MARK = "CUSTOMS_ASSISTANT_TEST_MARK"
+
+
+def _stuck_once(bulletin):  # type: ignore[no-untyped-def]
+    """A deriver that hangs without using CPU the first time (a lock held at the fork), then works."""
+    mark = Path(os.environ[_MARK])
+    if not mark.exists():
+        mark.write_text("hung")
+        time.sleep(600)
+    return None
+
+
+def _stuck_always(bulletin):  # type: ignore[no-untyped-def]
+    time.sleep(600)
+
+
+def test_a_reader_stuck_without_cpu_is_replaced_and_the_file_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The budget is CPU time: a child that sits idle for a whole budget is replaced and the job sent again
+    once; one that hangs again is rejected after WALL_FACTOR budgets of wall time, not left waiting."""
+    monkeypatch.setenv(_MARK, str(tmp_path / "mark"))
+    text = _bulletin("Chile", "3.5").encode()
+    with Worker(budget=1.0) as worker:
+        t0 = time.monotonic()
+        got = worker.run(Job("s.txt", data=text, max_bytes=1 << 20, derivers=(_stuck_once,)))
+        assert not isinstance(got, Rejected) and got.chunks, got
+        assert (tmp_path / "mark").exists() and time.monotonic() - t0 < 10
+        t0 = time.monotonic()
+        got = worker.run(Job("h.txt", data=text, max_bytes=1 << 20, derivers=(_stuck_always,)))
+        assert isinstance(got, Rejected) and got.reason == "took longer than 1 s to read"
+        assert prepare_module.WALL_FACTOR * 1.0 - 0.5 <= time.monotonic() - t0 < 15
+
+
+def test_a_new_reader_that_never_says_ready_is_replaced(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A child stuck before its first instruction (a lock some parent thread held at the fork) is killed
+    and another forked; it does not eat the file's budget."""
+    mark = tmp_path / "mark"
+    real = prepare_module._serve
+
+    def hangs_first(conn):  # type: ignore[no-untyped-def]
+        if not mark.exists():
+            mark.write_text("hung")
+            time.sleep(600)
+        real(conn)
+
+    monkeypatch.setattr(prepare_module, "_serve", hangs_first)
+    monkeypatch.setattr(prepare_module, "READY_S", 1.0)
+    with Worker(budget=60.0) as worker:
+        got = worker.run(Job("r.txt", data=_bulletin("Peru", "2.5").encode(), max_bytes=1 << 20))
+    assert mark.exists() and not isinstance(got, Rejected) and got.chunks
+
+
+class _RecordsWhereFinalized:
+    """Garbage (a reference cycle) whose finalizer notes the process it ran in, as a store client's would
+    wait there for its own threads."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.cycle = self
+
+    def __del__(self) -> None:
+        with self.log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+
+
+def test_the_parents_garbage_is_not_finalized_in_the_reader(tmp_path: Path) -> None:
+    """A forked reader that collected the parent's garbage ran finalizers waiting on threads it does not have,
+    and hung; the parent now collects before the fork and the child never sees that garbage."""
+    import gc
+
+    log = tmp_path / "finalized"
+    gc.disable()
+    try:
+        _RecordsWhereFinalized(log)  # unreachable at once: only a collection finalizes it
+        with Worker(budget=60.0) as worker:
+            job = Job("g.html", data=("<p>" + "<b>x</b> " * 20000 + "</p>").encode(), max_bytes=1 << 20)
+            worker.run(job)  # the child collects (many allocations) with its collector on
+            child = worker._proc.pid if worker._proc is not None else None
+    finally:
+        gc.enable()
+    gc.collect()
+    pids = log.read_text().split() if log.exists() else []
+    assert str(child) not in pids and pids == [str(os.getpid())]
 
 
 # -- 4. throughput ---------------------------------------------------------------------------------
@@ -193,6 +297,36 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, make_assistant, monk
     fourth = a.ingest([d], progress=False)
     assert fourth.updated == ["two.txt"] or fourth.added == ["two.txt"] or "two.txt" in fourth.unchanged
     assert a.store.existing(ids) == set(ids)
+
+
+def test_a_refused_file_is_refused_again_unread_until_it_changes(tmp_path: Path, make_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file the reader refused costs its reading once: unchanged, it is refused again with the same reason
+    and not read; changed (or read under other limits), it is read again."""
+    d = tmp_path / "d"
+    _write(d / "good.txt", _bulletin("Tuvalu", "1.5"))
+    _write(d / "junk.txt", "\u200b" * 300)
+    a: Assistant = make_assistant()
+    first = a.ingest([d], progress=False)
+    assert first.added == ["good.txt"] and "junk.txt" in _reasons(first.rejected)
+    reason = _reasons(first.rejected)["junk.txt"]
+    read: list[str] = []
+    real_submit = Worker.submit
+
+    def counting(self, job):  # type: ignore[no-untyped-def]
+        read.append(job.source)
+        return real_submit(self, job)
+
+    monkeypatch.setattr(Worker, "submit", counting)
+    again = a.ingest([d], progress=False)
+    assert read == [] and _reasons(again.rejected) == {"junk.txt": reason} and again.unchanged == ["good.txt"]
+    other = Indexer(a.catalog, a.store, a.embedder, extensions=[a.facts_table], max_bytes=1 << 20)
+    other.ingest_paths([d], progress=False)  # another size limit: the refusal may not hold, so it is read
+    assert read == ["junk.txt"]
+    _write(d / "junk.txt", _bulletin("Kiribati", "2.5"))
+    os.utime(d / "junk.txt", (OLD + 5, OLD + 5))
+    fixed = a.ingest([d], progress=False)
+    assert fixed.added == ["junk.txt"] and not fixed.rejected
+    assert "junk.txt" not in a.catalog.refusals(a.indexer._limits)
 
 
 def test_existing_catalog_is_migrated_and_lookups_use_indexes(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
