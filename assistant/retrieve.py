@@ -3,6 +3,7 @@ reciprocal-rank fusion, with partner and date filters applied inside both rankin
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,14 +50,16 @@ def _key(d: date) -> int:
 
 
 class _Ranked(BaseRetriever):
-    """A ranking computed already, handed to the fusion retriever as one of its inputs."""
+    """A ranking computed already, handed to the fusion retriever as one of its inputs: this thread's, so one
+    fusion retriever serves questions answered in parallel."""
 
-    def __init__(self, nodes: list[NodeWithScore]) -> None:
+    def __init__(self, rankings: threading.local, slot: int) -> None:
         super().__init__()
-        self._nodes = nodes
+        self._rankings = rankings
+        self._slot = slot
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return self._nodes
+        return list(self._rankings.nodes[self._slot])
 
 
 class HybridRetriever:
@@ -67,6 +70,12 @@ class HybridRetriever:
         self.store = store
         self.embedder = embedder
         self.depth = depth
+        # Built once: its constructor resolves the LLM, which retries missing optional imports on every call.
+        self._rankings = threading.local()
+        self._fusion = QueryFusionRetriever(
+            [_Ranked(self._rankings, 0), _Ranked(self._rankings, 1)], llm=MockLLM(), mode="reciprocal_rerank",  # type: ignore[arg-type]
+            similarity_top_k=1 << 30, num_queries=1, use_async=False,  # cut per call to its own k
+        )
 
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None,
                  query_vector: list[float] | None = None,
@@ -80,11 +89,11 @@ class HybridRetriever:
         keyword = self.catalog.keyword_search(query, self.depth, where=filters.document_filter())
         dense_nodes = [NodeWithScore(node=TextNode(id_=h.chunk_id, text=h.chunk_id), score=h.similarity) for h in dense]
         kw_nodes = [NodeWithScore(node=TextNode(id_=cid, text=cid), score=s) for cid, s in keyword]
-        fusion = QueryFusionRetriever(
-            [_Ranked(dense_nodes), _Ranked(kw_nodes)], llm=MockLLM(), mode="reciprocal_rerank",  # type: ignore[arg-type]
-            similarity_top_k=k, num_queries=1, use_async=False,
-        )
-        fused = fusion.retrieve(query)
+        self._rankings.nodes = (dense_nodes, kw_nodes)
+        try:
+            fused = self._fusion.retrieve(query)[:k]
+        finally:
+            self._rankings.nodes = ([], [])
         chunks = self.catalog.chunks([n.node.node_id for n in fused])
         docs = _documents(self.catalog, {c.source for c in chunks.values()}, documents)
         allowed = {s for s, d in docs.items() if _allowed(d, filters)}

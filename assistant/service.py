@@ -35,6 +35,7 @@ from index.facts.lookup import FactIndex
 from index.sentence_vectors import SentenceVectors, StoredFirst
 
 if TYPE_CHECKING:  # imported where used: commands that read the catalog only never load llama-index or Chroma
+    from assistant.retrieve import HybridRetriever
     from index.ingest import Indexer, IngestReport
     from index.store import VectorStore
 
@@ -242,10 +243,9 @@ class Assistant:
         if since and until and since > until:
             raise ValueError("--since is after --until")
         self.require_index()
-        from assistant.retrieve import Filters, HybridRetriever
+        from assistant.retrieve import Filters
 
-        retriever = HybridRetriever(self.catalog, self.store, self.embedder)
-        return retriever.retrieve(query, k or self.settings.top_k, Filters(partner, since, until))
+        return self.retriever.retrieve(query, k or self.settings.top_k, Filters(partner, since, until))
 
     def search_grouped(self, query: str, partner: str | None = None, since: date | None = None,
                        until: date | None = None, k: int | None = None) -> dict[str, Any]:
@@ -354,6 +354,13 @@ class Assistant:
                         self.sentence_vectors.store(
                             doc.source, [(s.start, s.end, s.text, vectors[s.text]) for s in sentences_of(doc.text)])
 
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        """One retriever for every question (building one per question cost more than answering)."""
+        from assistant.retrieve import HybridRetriever
+
+        return HybridRetriever(self.catalog, self.store, self.embedder)
+
     def snapshot(self) -> Snapshot:
         """What every question reads, computed once per index generation (so once after each ingest, by whichever
         process wrote it): the bulletins, the fact table, which facts a newer bulletin supersedes, the merged
@@ -389,9 +396,7 @@ class Assistant:
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
         snap = self.snapshot()
-        from assistant.retrieve import HybridRetriever
-
-        retriever = HybridRetriever(self.catalog, self.store, self.embedder)
+        retriever = self.retriever
         # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
         passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec,
                                       documents=snap.by_source)

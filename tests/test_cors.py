@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from assistant import Assistant
-from conftest import MACAO, MACAO_Q, free_port
+from conftest import MACAO, MACAO_Q
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def served(assistant: Assistant) -> Iterator[str]:
-    """``ui.server.web_app`` under uvicorn on a free port, exactly the app ``serve`` runs."""
-    import uvicorn
-
-    from ui.app import build_app, launch_options
-    from ui.server import web_app
-
-    options = {k: v for k, v in launch_options(assistant).items() if k not in ("share", "_frontend")}
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(web_app(build_app(assistant), assistant, options), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if server.started:
-            break
-        time.sleep(0.1)
-    assert server.started
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(30)
 
 
 @pytest.mark.parametrize("origin", ["http://localhost:9999", "http://127.0.0.1:1", "https://evil.example", "null"])

@@ -18,6 +18,7 @@ import gradio as gr
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from ui.api import router as api_router
 from ui.net import PortError
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def web_app(demo: gr.Blocks, assistant: Assistant, mount_options: dict[str, Any]
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(CORSMiddleware, allow_origins=ALLOWED_ORIGINS, allow_credentials=False,
                        allow_methods=["GET", "POST"])
+    app.include_router(api_router(assistant))  # /api/…: JSON for other tools, outside Gradio's queue
     return gr.mount_gradio_app(app, demo, path="/", **mount_options)
 
 

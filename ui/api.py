@@ -1,0 +1,113 @@
+"""A plain JSON API beside the web page, for other tools: ``/api/ask``, ``/api/check``, ``/api/search``.
+
+The page's own endpoints go through Gradio's queue, which sets up a session from the whole page's
+configuration and re-serialises the chat on every event: about four fifths of a question's cost on the
+server. A tool needs none of that. These routes take and return the same JSON as ``customs-assistant ask
+--json``, ``check --json`` and ``search --json`` (the service shapes it; nothing here decides an answer),
+run in the server's thread pool in parallel, and answer every bad request with ``{"error": "..."}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+if TYPE_CHECKING:
+    from assistant import Assistant
+
+MAX_BODY_BYTES = 1 << 20  # a draft to check is at most the service's limit; a megabyte of JSON holds it
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _body(request: Request) -> dict[str, Any] | JSONResponse:
+    """The request's JSON object, or the error response saying why not."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return _error(413, f"request body over {MAX_BODY_BYTES:,} bytes")
+    raw = b""
+    async for part in request.stream():
+        raw += part
+        if len(raw) > MAX_BODY_BYTES:
+            return _error(413, f"request body over {MAX_BODY_BYTES:,} bytes")
+    try:
+        body = json.loads(raw.decode("utf-8", "replace") or "null")
+    except ValueError:
+        return _error(400, "the body is not JSON")
+    if not isinstance(body, dict):
+        return _error(400, 'the body must be a JSON object, e.g. {"question": "..."}')
+    return body
+
+
+def _text(body: dict[str, Any], key: str) -> str | JSONResponse:
+    value = body.get(key)
+    if not isinstance(value, str):
+        return _error(400, f'"{key}" must be a string')
+    return value
+
+
+def _day(value: Any, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{name} must be a date as YYYY-MM-DD") from None
+
+
+def router(assistant: Assistant) -> APIRouter:
+    """The routes, bound to one assistant."""
+    from assistant import EmptyIndexError
+
+    api = APIRouter(prefix="/api")
+
+    async def run(fn: Any, *args: Any, **kwargs: Any) -> JSONResponse:
+        try:
+            return JSONResponse(await run_in_threadpool(fn, *args, **kwargs))
+        except EmptyIndexError as exc:
+            return _error(409, str(exc))
+        except ValueError as exc:
+            return _error(400, str(exc))
+
+    @api.post("/ask")
+    async def ask(request: Request) -> JSONResponse:
+        body = await _body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        question = _text(body, "question")
+        if isinstance(question, JSONResponse):
+            return question
+        history = body.get("history") or []
+        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+            return _error(400, '"history" must be a list of earlier questions')
+        return await run(lambda: assistant.ask(question, history).to_json())
+
+    @api.post("/check")
+    async def check(request: Request) -> JSONResponse:
+        body = await _body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        text = _text(body, "text")
+        if isinstance(text, JSONResponse):
+            return text
+        return await run(lambda: assistant.check(text).to_json())
+
+    @api.get("/search")
+    async def search(q: str = "", partner: str | None = None, since: str | None = None, until: str | None = None,
+                     k: int | None = None) -> JSONResponse:
+        from corpus.partners import resolve_partner
+
+        def found() -> dict[str, Any]:
+            named = resolve_partner(partner) if partner else None
+            return assistant.search_grouped(q, partner=named, since=_day(since, "since"),
+                                            until=_day(until, "until"), k=k)
+        return await run(found)
+
+    return api
