@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     def server_groups() -> list[Group]:
         server = Server(qhome, env, work / "serve.log")
         try:
-            got = [load.run(server, clients=args.clients), load.cors(server)]
+            got = [load.run(server, clients=args.clients), load.run(server, clients=args.clients, api=True),
+                   load.cors(server)]
             got.append(browser.run(server, partners, [m.split(">")[0] for m in XSS]))
         finally:
             server.stop()

@@ -24,7 +24,8 @@ def hostile_batches(work: Path, worker: IngestWorker, seed: int, batches: int = 
     indexed: set[str] = set()
     for k in range(batches):
         root = work / f"files{k}"
-        files = generate(root / f"batch{k}", seed + k, first_serial=10_000 * (k + 1), scale=1 / batches)
+        files = generate(root / f"batch{k}", seed + k, first_serial=10_000 * (k + 1), scale=1 / batches,
+                         outside_dir=work)
         roots.append(root)
         t0 = time.perf_counter()
         reply = worker.ingest([root], deadline_s=FILE_TARGET_S * len(files))

@@ -56,9 +56,11 @@ class _Writer:
         self.files.append(HostileFile(rel, kind, expect))
 
 
-def generate(root: Path, seed: int, first_serial: int, scale: float = 1.0) -> list[HostileFile]:
+def generate(root: Path, seed: int, first_serial: int, scale: float = 1.0,
+             outside_dir: Path | None = None) -> list[HostileFile]:
     """About 320 × ``scale`` hostile files under ``root`` (links, FIFOs and odd names always all); ordinary
-    bulletins in it are numbered from ``first_serial``."""
+    bulletins in it are numbered from ``first_serial``. ``outside_dir`` (default: ``root``'s parent) holds the
+    target of the links out of the folder: it must lie outside whatever folder is ingested."""
     rng = random.Random(seed)
     w = _Writer(root, first_serial)
     suffixes = [".txt", ".md", ".html"]
@@ -127,11 +129,11 @@ def generate(root: Path, seed: int, first_serial: int, scale: float = 1.0) -> li
     for i in range(n(4)):
         w.put(f"dup/copy{i}.txt", dup, "same text as another", "one of")
     w.put("dup/original.txt", dup, "same text as another", "one of")
-    outside = root.parent / f"outside-{seed}.txt"
+    outside = (outside_dir or root.parent) / f"outside-{seed}.txt"
     outside.write_text(bulletin())
     w.special("links/passwd.txt", "symlink to /etc/passwd", "reject", "link", "/etc/passwd")
     w.special("links/outside.txt", "symlink out of the folder", "reject", "link", str(outside))
-    w.special("links/up.md", "relative symlink out", "reject", "link", f"../../{outside.name}")
+    w.special("links/up.md", "relative symlink out", "reject", "link", os.path.relpath(outside, root / "links"))
     w.special("links/dangling.txt", "dangling symlink", "either", "link", "/nonexistent/nothing.txt")
     w.special("links/loop.txt", "symlink loop", "either", "link", "loop.txt")
     w.put("links/inside-target.txt", bulletin(), "ordinary bulletin", "accept")

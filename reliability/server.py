@@ -53,9 +53,15 @@ class Server:
         self.log.close()
 
 
-def call(client: httpx.Client, api: str, *data: Any) -> tuple[str, Any]:
-    """One call of a named endpoint through ``/gradio_api/call``: the last event's name and its data."""
-    posted = client.post(f"gradio_api/call/{api}", json={"data": list(data)})
+def call(client: httpx.Client, api: str, *data: Any, session: str | None = None) -> tuple[str, Any]:
+    """One call of a named endpoint through ``/gradio_api/call``: the last event's name and its data.
+
+    ``session``: the caller's session hash, as a browser tab sends one for all its requests (without one,
+    every call is a new session, which Gradio sets up from the whole app's configuration)."""
+    body: dict[str, Any] = {"data": list(data)}
+    if session is not None:
+        body["session_hash"] = session
+    posted = client.post(f"gradio_api/call/{api}", json=body)
     posted.raise_for_status()
     event_id = posted.json()["event_id"]
     event, payload = "", None
