@@ -11,6 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,7 +36,9 @@ def content_words(text: str) -> set[str]:
     return {_ALIASES.get(w, w) for w in words}
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
+    """Strip one common English suffix (cached: the same few thousand words come back in every question)."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")

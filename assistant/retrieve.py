@@ -123,8 +123,8 @@ class HybridRetriever:
         ones, as an allowed chunk ranked above them would be among those neighbours too.
         """
         where = filters.document_filter()
-        if where is None:
-            return self.store.query(vector, self.depth)
+        if where is None:  # ids and distances only: the passages' text is read from the catalog
+            return self.store.nearest(vector, self.depth)
         wide = self.store.nearest(vector, self.depth * WIDEN)
         keep = self.catalog.allowed_chunks([h.chunk_id for h in wide], where)
         hits = [h for h in wide if h.chunk_id in keep]

@@ -128,6 +128,7 @@ class Assistant:
             self.catalog, self.store, self.embedder,
             Chunker(self.settings.chunk_size, self.settings.chunk_overlap),
             extensions=self._extensions(), max_bytes=self.settings.max_file_bytes,
+            max_passages=self.settings.max_passages,
         )
 
     @property

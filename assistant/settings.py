@@ -47,6 +47,7 @@ class Settings:
     chunk_size: int = 200
     chunk_overlap: int = 40
     max_file_bytes: int = 5 * 1024 * 1024
+    max_passages: int = 200  # a longer bulletin is refused: embedding it would take minutes (index.prepare)
     top_k: int = 5
     llm_provider: str | None = None  # None (default: no LLM), "ollama" or "openai"
     llm_model: str | None = None
@@ -72,6 +73,7 @@ class Settings:
             collection=env.get("CUSTOMS_ASSISTANT_COLLECTION") or "bulletins",
             model_path=env.get("CUSTOMS_ASSISTANT_MODEL") or None,
             max_file_bytes=int(env.get("CUSTOMS_ASSISTANT_MAX_FILE_BYTES") or 5 * 1024 * 1024),
+            max_passages=_positive(env.get("CUSTOMS_ASSISTANT_MAX_PASSAGES"), 200),
             llm_provider=(env.get("CUSTOMS_ASSISTANT_LLM") or None),
             llm_model=env.get("CUSTOMS_ASSISTANT_LLM_MODEL") or None,
             llm_base_url=env.get("CUSTOMS_ASSISTANT_LLM_BASE_URL") or None,

@@ -237,13 +237,18 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w$])")
 
 
+@lru_cache(maxsize=1)
+def _lowered() -> dict[str, str]:
+    """The aliases matched without regard to case, lower-cased: built once, not per name looked up."""
+    return {k.lower(): v for k, v in _aliases().items() if k not in _CASE_SENSITIVE}
+
+
 def canonical(name: str) -> str | None:
     """The canonical economy for a name or alias, exact (case-insensitive) match only."""
     table = _aliases()
     if name in table:
         return table[name]
-    lowered = {k.lower(): v for k, v in table.items() if k not in _CASE_SENSITIVE}
-    return lowered.get(" ".join(name.split()).lower())
+    return _lowered().get(" ".join(name.split()).lower())
 
 
 def all_names() -> list[str]:

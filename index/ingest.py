@@ -22,7 +22,17 @@ from corpus.records import Bulletin, Rejected
 from index.catalog import Catalog, DocumentRow, FileStamp, partner_key
 from index.chunking import Chunker
 from index.embedder import Embedder
-from index.prepare import DEFAULT_TIME_BUDGET, RACY_NS, READER_DIED, Deriver, Job, Prepared, Worker, fact_rows
+from index.prepare import (
+    DEFAULT_MAX_PASSAGES,
+    DEFAULT_TIME_BUDGET,
+    RACY_NS,
+    READER_DIED,
+    Deriver,
+    Job,
+    Prepared,
+    Worker,
+    fact_rows,
+)
 from index.records import Chunk
 from index.store import VectorStore
 from index.vector_journal import VectorJournal
@@ -94,6 +104,7 @@ class Indexer:
         max_bytes: int = DEFAULT_MAX_BYTES,
         time_budget: float = DEFAULT_TIME_BUDGET,
         batch_chunks: int = 128,
+        max_passages: int = DEFAULT_MAX_PASSAGES,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -103,9 +114,10 @@ class Indexer:
         self.max_bytes = max_bytes
         self.time_budget = time_budget
         self.batch_chunks = batch_chunks
+        self.max_passages = max_passages
         self._derivers = tuple(_deriver(ext) for ext in self.extensions)
         self.journal = VectorJournal(catalog, store)
-        self._limits = _reader_limits(max_bytes, time_budget)
+        self._limits = _reader_limits(max_bytes, time_budget, max_passages)
 
     def worker(self) -> Worker:
         """A reading worker for one ingest: a snapshot of this process as the work begins."""
@@ -114,7 +126,7 @@ class Indexer:
     def _job(self, source: str, path: Path | None = None, data: bytes | None = None) -> Job:
         return Job(source=source, path=str(path) if path is not None else None, data=data, max_bytes=self.max_bytes,
                    chunk_size=self.chunker.chunk_size, chunk_overlap=self.chunker.chunk_overlap,
-                   derivers=self._derivers)
+                   derivers=self._derivers, max_passages=self.max_passages)
 
     def ingest_paths(self, paths: Iterable[Path], prune: bool = False, progress: bool = True) -> IngestReport:
         """Ingest files and folders; with ``prune``, drop indexed bulletins no longer among them.
@@ -384,7 +396,7 @@ def _deriver(ext: Extension) -> Deriver | None:
     return cast(Deriver, derive)
 
 
-def _reader_limits(max_bytes: int, time_budget: float) -> str:
+def _reader_limits(max_bytes: int, time_budget: float, max_passages: int) -> str:
     """What a refusal depends on besides the file: the limits it was read under and the reader's version."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -392,7 +404,7 @@ def _reader_limits(max_bytes: int, time_budget: float) -> str:
         reader = version("customs-assistant")
     except PackageNotFoundError:
         reader = "unknown"
-    return f"{max_bytes}:{time_budget:g}:{reader}"
+    return f"{max_bytes}:{time_budget:g}:{max_passages}:{reader}"
 
 
 def _stamp(path: Path) -> FileStamp | None:

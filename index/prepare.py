@@ -52,6 +52,7 @@ class Job:
     chunk_size: int = 200
     chunk_overlap: int = 40
     derivers: tuple[Deriver | None, ...] = ()
+    max_passages: int = 0  # 0: no limit
 
 
 @dataclass
@@ -87,8 +88,21 @@ def prepare(job: Job) -> Prepared | Rejected:
     chunks = Chunker(job.chunk_size, job.chunk_overlap).chunk(loaded)
     if not chunks:
         return Rejected(job.source, "no text to index (no chunks produced)")
+    if job.max_passages and len(chunks) > job.max_passages:  # checked before the facts: those take longest
+        return Rejected(job.source, too_many_passages(len(chunks), job.max_passages))
     derived = [derive(loaded) if derive is not None else None for derive in job.derivers]
     return Prepared(loaded, chunks, derived, stamp)
+
+
+# Embedding, after reading, is the slow part of a long file: about 16 passages a second on 2 CPU cores (and
+# its sentences after them). 200 passages (some 160 KB of prose, a 40-page report) then index within the
+# 30 s a file may take; the 3 MB single sentence of the reliability suite was 4,750 passages: five minutes.
+DEFAULT_MAX_PASSAGES = 200
+
+
+def too_many_passages(count: int, limit: int) -> str:
+    return (f"too long to index in time ({count:,} passages; the limit is {limit:,}: "
+            "CUSTOMS_ASSISTANT_MAX_PASSAGES raises it)")
 
 
 def fact_rows(bulletin: Bulletin) -> tuple[list[Any], list[Any]]:

@@ -82,11 +82,25 @@ def _ingest(home: Path, folder: Path, env: dict[str, str], log: Path, commits: i
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs. A zombie does not count: it is dead and holds no memory,
+    only waiting for init to collect its exit status (slow here: PID 1 is not a reaping init)."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
-    return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields after the name: state, ppid, pgrp, …
+            return True
+    return False
 
 
 def run(work: Path, env: dict[str, str], seed: int, runs: int = 10, files: int = 16) -> Group:

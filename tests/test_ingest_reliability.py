@@ -132,12 +132,30 @@ def test_a_file_too_slow_to_read_is_rejected_and_the_rest_lands(tmp_path: Path, 
     _write(d / "b_slow.txt", " ".join(f"{i % 97}.{i % 10}% 1{i:07d}" for i in range(8000)))
     _write(d / "c_good.txt", _bulletin("Peru", "2.5"))
     a: Assistant = make_assistant()
-    indexer = Indexer(a.catalog, a.store, a.embedder, extensions=[a.facts_table], time_budget=3.0)
+    indexer = Indexer(a.catalog, a.store, a.embedder, extensions=[a.facts_table], time_budget=3.0,
+                      max_passages=0)  # no passage limit: it would refuse the file before its facts are read
     started = time.monotonic()
     report = indexer.ingest_paths([d], progress=False)
     assert time.monotonic() - started < 120  # the slow file cost its budget, not minutes
     assert sorted(report.added) == ["a_good.txt", "c_good.txt"]
     assert _reasons(report.rejected) == {"b_slow.txt": "took longer than 3 s to read"}
+
+
+def test_a_bulletin_too_long_to_embed_in_time_is_refused_before_its_facts(tmp_path: Path, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Embedding runs at some 16 passages a second on 2 cores: a file of thousands of passages would hold the
+    ingest for minutes after it was read. Over the limit it is refused, saying which setting raises it."""
+    d = tmp_path / "d"
+    _write(d / "long.txt", _bulletin("Fiji", "1.5") * 40)
+    _write(d / "short.txt", _bulletin("Samoa", "2.5"))
+    a: Assistant = make_assistant()
+    indexer = Indexer(a.catalog, a.store, a.embedder, extensions=[a.facts_table], max_passages=5)
+    report = indexer.ingest_paths([d], progress=False)
+    assert report.added == ["short.txt"]
+    reason = _reasons(report.rejected)["long.txt"]
+    assert reason.startswith("too long to index in time (") and "the limit is 5" in reason
+    assert "CUSTOMS_ASSISTANT_MAX_PASSAGES" in reason
+    assert a.settings.max_passages == prepare_module.DEFAULT_MAX_PASSAGES
+    assert len(a.ingest([d], progress=False).added) == 1  # the default limit takes it
 
 
 def test_worker_prepares_and_falls_back_to_reading_here(monkeypatch) -> None:  # type: ignore[no-untyped-def]

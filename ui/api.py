@@ -46,11 +46,15 @@ async def _body(request: Request) -> dict[str, Any] | JSONResponse:
     return body
 
 
-def _text(body: dict[str, Any], key: str) -> str | JSONResponse:
+async def _with_text(request: Request, key: str) -> tuple[dict[str, Any], str] | JSONResponse:
+    """The request's JSON object and its string field ``key``, or the error response saying why not."""
+    body = await _body(request)
+    if isinstance(body, JSONResponse):
+        return body
     value = body.get(key)
     if not isinstance(value, str):
         return _error(400, f'"{key}" must be a string')
-    return value
+    return body, value
 
 
 def _day(value: Any, name: str) -> dt.date | None:
@@ -78,12 +82,10 @@ def router(assistant: Assistant) -> APIRouter:
 
     @api.post("/ask")
     async def ask(request: Request) -> JSONResponse:
-        body = await _body(request)
-        if isinstance(body, JSONResponse):
-            return body
-        question = _text(body, "question")
-        if isinstance(question, JSONResponse):
-            return question
+        got = await _with_text(request, "question")
+        if isinstance(got, JSONResponse):
+            return got
+        body, question = got
         history = body.get("history") or []
         if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
             return _error(400, '"history" must be a list of earlier questions')
@@ -91,13 +93,10 @@ def router(assistant: Assistant) -> APIRouter:
 
     @api.post("/check")
     async def check(request: Request) -> JSONResponse:
-        body = await _body(request)
-        if isinstance(body, JSONResponse):
-            return body
-        text = _text(body, "text")
-        if isinstance(text, JSONResponse):
-            return text
-        return await run(lambda: assistant.check(text).to_json())
+        got = await _with_text(request, "text")
+        if isinstance(got, JSONResponse):
+            return got
+        return await run(lambda: assistant.check(got[1]).to_json())
 
     @api.get("/search")
     async def search(q: str = "", partner: str | None = None, since: str | None = None, until: str | None = None,
