@@ -61,3 +61,13 @@ def test_bad_requests_get_a_json_error(served: str, method: str, path: str, payl
     assert got.headers["content-type"].startswith("application/json")
     if says:
         assert says in got.json()["error"]
+
+
+def test_a_failure_inside_the_service_is_a_json_error_not_a_traceback(served: str, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk unplugged")
+
+    monkeypatch.setattr(assistant, "ask", broken)
+    with httpx.Client(base_url=served, timeout=60) as http:
+        got = http.post("api/ask", json={"question": "When was it signed?"})
+    assert got.status_code == 500 and got.json() == {"error": "the request could not be answered (RuntimeError)"}

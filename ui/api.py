@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,7 @@ from fastapi.responses import JSONResponse
 if TYPE_CHECKING:
     from assistant import Assistant
 
+LOG = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1 << 20  # a draft to check is at most the service's limit; a megabyte of JSON holds it
 
 
@@ -79,6 +81,9 @@ def router(assistant: Assistant) -> APIRouter:
             return _error(409, str(exc))
         except ValueError as exc:
             return _error(400, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a tool gets JSON, the log gets the traceback
+            LOG.exception("API request failed")
+            return _error(500, f"the request could not be answered ({type(exc).__name__})")
 
     @api.post("/ask")
     async def ask(request: Request) -> JSONResponse:
