@@ -47,6 +47,11 @@ CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     chunk_id UNINDEXED, source UNINDEXED, text, tokenize = 'porter unicode61'
 );
+CREATE TABLE IF NOT EXISTS vector_journal (  -- ids whose vectors may outlive their chunk rows (index.vector_journal)
+    chunk_id TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    PRIMARY KEY (chunk_id, owner)
+);
 CREATE TABLE IF NOT EXISTS refused_files (
     path TEXT PRIMARY KEY,
     file_size INTEGER NOT NULL,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pickle
 import sys
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +24,14 @@ from index.embedder import Embedder
 from index.prepare import (
     DEFAULT_MAX_PASSAGES,
     DEFAULT_TIME_BUDGET,
-    RACY_NS,
     READER_DIED,
     Deriver,
     Job,
     Prepared,
     Worker,
     fact_rows,
+    file_stamp,
+    trusted,
 )
 from index.records import Chunk
 from index.store import VectorStore
@@ -152,7 +152,7 @@ class Indexer:
                 bar.update(1)
                 continue
             path, source = item
-            stamp, now = stamps.get(source), _stamp(path)
+            stamp, now = stamps.get(source), file_stamp(path)
             refused = refusals.get(source)
             if stamp is not None and stamp == now:
                 same.append(source)
@@ -161,8 +161,8 @@ class Indexer:
                 bar.update(1)
             else:
                 todo.append(item)
-                if now is not None and time.time_ns() - now.mtime_ns > RACY_NS:  # see prepare: "racily clean"
-                    read_stamps[source] = now
+                if (read := trusted(now)) is not None:
+                    read_stamps[source] = read
         if same:  # unread files still need their vectors; any missing sends the file through again
             ids = self.catalog.chunk_ids_by_source(same)
             present = self.store.existing([i for s in same for i in ids[s]])
@@ -405,14 +405,6 @@ def _reader_limits(max_bytes: int, time_budget: float, max_passages: int) -> str
     except PackageNotFoundError:
         reader = "unknown"
     return f"{max_bytes}:{time_budget:g}:{max_passages}:{reader}"
-
-
-def _stamp(path: Path) -> FileStamp | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return FileStamp(info.st_size, info.st_mtime_ns)
 
 
 def _short(exc: BaseException) -> str:

@@ -72,14 +72,7 @@ def prepare(job: Job) -> Prepared | Rejected:
 
     stamp = None
     if job.path is not None:
-        try:
-            info = os.stat(job.path)
-            # A file changed within the clock's granularity of this read could change again unseen
-            # with the same size and mtime ("racily clean"): such a file gets no stamp and is re-read.
-            if time.time_ns() - info.st_mtime_ns > RACY_NS:
-                stamp = FileStamp(info.st_size, info.st_mtime_ns)
-        except OSError:
-            stamp = None
+        stamp = trusted(file_stamp(Path(job.path)))
         loaded = load_file(Path(job.path), job.max_bytes, source=job.source)
     else:
         loaded = load_bytes(job.data or b"", job.source, job.max_bytes)
@@ -117,6 +110,21 @@ def fact_rows(bulletin: Bulletin) -> tuple[list[Any], list[Any]]:
 
     facts = extract_facts(bulletin)
     return facts, extract_arrangements(bulletin, facts, extract_events(bulletin, facts))
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    """The file's size and modification time now; None when it cannot be read."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return FileStamp(info.st_size, info.st_mtime_ns)
+
+
+def trusted(stamp: FileStamp | None) -> FileStamp | None:
+    """``stamp``, unless the file changed within the clock's granularity of now: it could change again
+    unseen with the same size and mtime ("racily clean"), so it gets no stamp and is read next time."""
+    return stamp if stamp is not None and time.time_ns() - stamp.mtime_ns > RACY_NS else None
 
 
 def _prepare_safely(job: Job) -> Prepared | Rejected:

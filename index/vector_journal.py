@@ -21,10 +21,7 @@ from collections.abc import Iterable
 from index.catalog import Catalog
 from index.store import VectorStore
 
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS vector_journal (chunk_id TEXT NOT NULL, owner TEXT NOT NULL,"
-    " PRIMARY KEY (chunk_id, owner))"
-)
+_JOURNAL = "INSERT OR IGNORE INTO vector_journal (chunk_id, owner) VALUES (?, ?)"  # table: index.catalog
 
 
 def _this_owner() -> str:
@@ -52,19 +49,17 @@ class VectorJournal:
         self.catalog = catalog
         self.store = store
         self.owner = _this_owner()
-        catalog.conn.execute(SCHEMA)
 
     def intend(self, ids: Iterable[str]) -> None:
         """Journal ids before their vectors are written (its own committed write: it must survive a crash)."""
         rows = [(i, self.owner) for i in dict.fromkeys(ids)]
         if rows:
             with self.catalog.transaction(bump=False) as conn:
-                conn.executemany("INSERT OR IGNORE INTO vector_journal (chunk_id, owner) VALUES (?, ?)", rows)
+                conn.executemany(_JOURNAL, rows)
 
     def retire(self, ids: Iterable[str]) -> None:
         """Journal ids whose vectors are to go once the current transaction commits (call inside it)."""
-        self.catalog.conn.executemany("INSERT OR IGNORE INTO vector_journal (chunk_id, owner) VALUES (?, ?)",
-                                      [(i, self.owner) for i in dict.fromkeys(ids)])
+        self.catalog.conn.executemany(_JOURNAL, [(i, self.owner) for i in dict.fromkeys(ids)])
 
     def settle(self, owner: str | None = None) -> int:
         """Remove the vectors of ``owner``'s journaled ids that no chunk row holds, then its journal rows.
@@ -73,9 +68,12 @@ class VectorJournal:
         owner = owner or self.owner
         conn = self.catalog.conn
         with self.catalog.reading():
-            loose = [r[0] for r in conn.execute(
-                "SELECT chunk_id FROM vector_journal j WHERE owner = ?"
-                " AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunk_id = j.chunk_id)", (owner,))]
+            rows = conn.execute(
+                "SELECT chunk_id, EXISTS (SELECT 1 FROM chunks c WHERE c.chunk_id = j.chunk_id)"
+                " FROM vector_journal j WHERE owner = ?", (owner,)).fetchall()
+        if not rows:  # nothing journaled: no write (this runs after every batch and upload)
+            return 0
+        loose = [r[0] for r in rows if not r[1]]
         if loose:
             self.store.delete(loose)
         with self.catalog.transaction(bump=False):

@@ -9,7 +9,6 @@ run in the server's thread pool in parallel, and answer every bad request with `
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -59,15 +58,6 @@ async def _with_text(request: Request, key: str) -> tuple[dict[str, Any], str] |
     return body, value
 
 
-def _day(value: Any, name: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{name} must be a date as YYYY-MM-DD") from None
-
-
 def router(assistant: Assistant) -> APIRouter:
     """The routes, bound to one assistant."""
     from assistant import EmptyIndexError
@@ -106,12 +96,13 @@ def router(assistant: Assistant) -> APIRouter:
     @api.get("/search")
     async def search(q: str = "", partner: str | None = None, since: str | None = None, until: str | None = None,
                      k: int | None = None) -> JSONResponse:
+        from assistant.service import parse_day
         from corpus.partners import resolve_partner
 
         def found() -> dict[str, Any]:
             named = resolve_partner(partner) if partner else None
-            return assistant.search_grouped(q, partner=named, since=_day(since, "since"),
-                                            until=_day(until, "until"), k=k)
+            return assistant.search_grouped(q, partner=named, since=parse_day(since, "since"),
+                                            until=parse_day(until, "until"), k=k)
         return await run(found)
 
     return api
