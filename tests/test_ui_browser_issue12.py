@@ -333,6 +333,10 @@ def test_every_control_has_an_accessible_name(page: Any, tmp_path: Path) -> None
     missing["Ask"] = unnamed_controls(page)
     search(page, "AEO facilitation measures")
     missing["Search"] = unnamed_controls(page)
+    page.locator("#search-partner input").click()  # the partner list open: its listbox needs a name too
+    page.locator("#search-partner [role=listbox]").first.wait_for()
+    missing["Search (partner list open)"] = unnamed_controls(page)
+    page.keyboard.press("Escape")
     tab(page, "Facts")
     page.locator("#facts-message .ok-msg").wait_for()
     missing["Facts"] = unnamed_controls(page)

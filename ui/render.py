@@ -363,6 +363,15 @@ document.addEventListener("click", (event) => {
   const hit = view.querySelector("mark[id]");
   (hit || view).scrollIntoView({block: "center", behavior: "smooth"});
 });
+// Gradio's dropdown opens an option list (role "listbox") with no name of its own; screen readers then announce
+// an unnamed list. Name each one, when it appears, after the combobox that controls it.
+new MutationObserver(() => {
+  for (const list of document.querySelectorAll('[role="listbox"][id]:not([aria-label]):not([aria-labelledby])')) {
+    const owner = document.querySelector(`[aria-controls="${CSS.escape(list.id)}"]`);
+    const name = owner && (owner.getAttribute("aria-label") || "").trim();
+    if (name) list.setAttribute("aria-label", name + " options");
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
 document.addEventListener("toggle", (event) => {
   const full = event.target;
   if (!(full instanceof HTMLDetailsElement) || !full.classList.contains("cite-full") || !full.open) return;
