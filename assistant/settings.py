@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,18 @@ def default_cache(env: Mapping[str, str]) -> Path:
         return Path(env["CUSTOMS_ASSISTANT_MODEL_CACHE"]).expanduser()
     base = Path(env["XDG_CACHE_HOME"]).expanduser() if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
     return base / "customs-assistant" / "models"
+
+
+def default_concurrency(llm: bool = False) -> int:
+    """Answering threads: the cores this process may run on (at least 2, so one slow answer does not hold
+    up the rest; at most 8), or 8 with an LLM, whose answers mostly wait on the model."""
+    if llm:
+        return 8
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 2
+    return max(2, min(8, cores))
 
 
 def _positive(value: str | None, default: int) -> int:
@@ -55,7 +67,9 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
     admin_password: str | None = None
-    concurrency: int = 8  # questions, searches and checks the web app answers at once (writes stay one at a time)
+    # Questions, searches and checks the web app answers at once (writes stay one at a time). Answering is
+    # CPU-bound Python, so more threads than cores only contend for the interpreter lock: one per core.
+    concurrency: int = field(default_factory=lambda: default_concurrency())
     # How the packaged model runs: "torch" (sentence-transformers, fp32), "onnx" (ONNX Runtime, fp32, same
     # vectors, faster), "onnx-int8" (dynamically quantised) or "openvino" (sentence-transformers' backend,
     # where optimum-intel is installed). Vectors of one backend are not mixed with another's: re-ingest.
@@ -79,7 +93,8 @@ class Settings:
             llm_base_url=env.get("CUSTOMS_ASSISTANT_LLM_BASE_URL") or None,
             llm_api_key=env.get("CUSTOMS_ASSISTANT_LLM_API_KEY") or None,
             admin_password=env.get("CUSTOMS_ASSISTANT_ADMIN_PASSWORD") or None,
-            concurrency=_positive(env.get("CUSTOMS_ASSISTANT_CONCURRENCY"), 8),
+            concurrency=_positive(env.get("CUSTOMS_ASSISTANT_CONCURRENCY"),
+                                  default_concurrency(llm=bool(env.get("CUSTOMS_ASSISTANT_LLM")))),
             embedding=env.get("CUSTOMS_ASSISTANT_EMBEDDING") or cls.embedding,
             model_cache=default_cache(env),
         )

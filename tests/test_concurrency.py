@@ -91,3 +91,26 @@ def test_reading_handlers_run_in_parallel_and_uploads_one_at_a_time(make_assista
     for name in ("ask", "search", "check", "open_bulletin", "facts"):
         assert limits[name] == 6, (name, limits[name])
     assert limits["upload"] in (1, "default", None) and limits["upload"] != 6
+
+
+def test_one_answering_thread_per_core_by_default() -> None:
+    import os
+
+    from assistant.settings import Settings, default_concurrency
+
+    cores = len(os.sched_getaffinity(0))
+    assert default_concurrency() == max(2, min(8, cores))
+    assert Settings.from_env(env={}).concurrency == default_concurrency()
+    assert Settings.from_env(env={"CUSTOMS_ASSISTANT_CONCURRENCY": "5"}).concurrency == 5
+    assert Settings.from_env(env={"CUSTOMS_ASSISTANT_LLM": "ollama"}).concurrency == 8  # answers wait on the model
+
+
+def test_gradio_summarises_its_events_seldom_unless_told_otherwise(make_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Gradio's default re-summarises up to 10,000 past events in pandas after every event."""
+    from ui.app import App
+
+    monkeypatch.delenv("GRADIO_ANALYTICS_CACHE_FREQUENCY", raising=False)
+    monkeypatch.setenv("GRADIO_ANALYTICS_MAX_EVENTS", "77")  # a user's own setting
+    demo = App(make_assistant()).build().queue()
+    assert demo._queue.ANAYLTICS_CACHE_FREQUENCY == 1000
+    assert demo._queue.ANALYTICS_MAX_EVENTS == 77

@@ -71,3 +71,47 @@ def test_a_failure_inside_the_service_is_a_json_error_not_a_traceback(served: st
     with httpx.Client(base_url=served, timeout=60) as http:
         got = http.post("api/ask", json={"question": "When was it signed?"})
     assert got.status_code == 500 and got.json() == {"error": "the request could not be answered (RuntimeError)"}
+
+
+def test_answers_run_at_most_concurrency_at_once_first_come_first_served(make_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Many requests at once queue for ``concurrency`` answering threads (more threads than cores only fight
+    over the interpreter lock), and are answered in the order they came."""
+    import asyncio
+    import threading
+    import time
+
+    from fastapi import FastAPI
+
+    from ui.api import router
+
+    a = make_assistant(concurrency=2)
+    running, most, order = 0, 0, []
+    lock = threading.Lock()
+
+    def slow(question: str, history: list[str] | None = None):  # type: ignore[no-untyped-def]
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+            order.append(question)
+        time.sleep(0.2)
+        with lock:
+            running -= 1
+        return type("Answer", (), {"to_json": lambda self: {"status": "answered", "question": question}})()
+
+    monkeypatch.setattr(a, "ask", slow)
+    app = FastAPI()
+    app.include_router(router(a))
+
+    async def many() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+            sent = []
+            for i in range(8):
+                sent.append(asyncio.create_task(http.post("/api/ask", json={"question": f"q{i}"})))
+                await asyncio.sleep(0.01)  # sent one after another
+            return await asyncio.gather(*sent)
+
+    replies = asyncio.run(many())
+    assert [r.status_code for r in replies] == [200] * 8
+    assert most == 2, most
+    assert order == [f"q{i}" for i in range(8)]
