@@ -7,6 +7,7 @@ unsupported (no bulletin states a figure for that subject). The text's verdict i
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import heapq
 import math
@@ -677,8 +678,14 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
     for the same period; a stock without a period ("5,118 ACEs", "as of 30 June: 28 arrangements") is
     superseded by a newer one with or without a period. Facts are bucketed by what must be equal anyway (kind,
     unit, role, event, the noun counted); within a bucket a fact meets only facts sharing a subject word (the
-    rule rejects the rest anyway), newest first through the words' newest-first lists, and stops at the first
-    that supersedes it or the first that is not newer: the pairs compared stay few as the corpus grows.
+    rule rejects the rest anyway) and could pass its scope and period tests, newest first through newest-first
+    lists kept per word, economy and period (``_Cells``), and stops at the first that supersedes it or the
+    first that is not newer: the pairs compared stay few as the corpus grows.
+
+    A figure repeated unchanged by bulletin after bulletin would still walk past every newer repetition (a
+    quadratic cluster). Facts the rule cannot tell apart (same subject, value, scope, period and home) have the
+    same candidates among facts newer than both, so a fact starts where its nearest newer twin's walk stopped:
+    it takes the twin's answer when there is one, and otherwise reads only the facts between the two.
     """
     groups: dict[tuple[str, str, str | None, str | None, str], list[Fact]] = {}
     for f in facts:
@@ -688,12 +695,28 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
         # newest first (a year-less bulletin is newer than none), ties in table order as a scan would meet them
         order = sorted(range(len(group)), key=lambda i: (not group[i].bulletin_year_known, -group[i].bulletin_sort))
         rank = {i: r for r, i in enumerate(order)}
-        by_word: dict[str, list[int]] = {}  # each list newest first, over every word of a fact's subject
+        cells = _Cells()
         for i in order:
-            for word in set(group[i].head) | set(group[i].terms):
-                by_word.setdefault(word, []).append(i)
-        for f in group:
-            lists = _needed_lists(f, by_word)
+            cells.add(i, group[i])
+        block_start: list[int] = []  # rank -> the first rank of its bulletin-age tie (none newer than another)
+        for r, i in enumerate(order):
+            same_age = r > 0 and _age(group[order[r - 1]]) == _age(group[i])
+            block_start.append(block_start[-1] if same_age else r)
+        twins: dict[tuple[Any, ...], int] = {}  # per set of indistinguishable facts, the last met (the oldest)
+        found: dict[int, Fact | None] = {}
+        for f_i in order:  # newest first, so a twin met before is as new as ``f`` or newer
+            f, key = group[f_i], _twin_key(group[f_i])
+            twin = twins.get(key)
+            twins[key] = f_i
+            # Both have the same candidates among facts newer than the twin: its answer is the newest of them
+            found[f_i] = hit = found[twin] if twin is not None else None
+            if hit is not None:
+                out[f.id] = hit
+                continue
+            lists = cells.needed(f)
+            if twin is not None:  # none newer than the twin supersedes: read from the twin's age on
+                begin = block_start[rank[twin]]
+                lists = [lst[bisect.bisect_left(lst, begin, key=rank.__getitem__):] for lst in lists]
             seen: set[int] = set()
             for i in heapq.merge(*lists, key=rank.__getitem__):  # lazily, newest first
                 if i in seen:
@@ -714,27 +737,66 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
                     # about a named economy ("Jordanian AEOs") is the same whoever reports it
                 if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
                     continue
-                out[f.id] = g
+                out[f.id] = found[f_i] = g
                 break
     return out
 
 
-def _needed_lists(f: Fact, by_word: dict[str, list[int]]) -> list[list[int]]:
-    """Lists of facts among which any fact with ``f``'s subject must be: ``same_subject`` wants 3/4 of the weight of
-    ``f``'s subject words among the other's words, so the other misses at most a quarter; it must then hold one of
-    ``f``'s rarest words whose weights add up to more than that quarter (the shortest lists, read in full)."""
-    words = frozenset(f.head) or frozenset(f.terms)
-    if not words:
-        return []
-    budget = (1.0 - SAME_SUBJECT_SHARE) * sum(weight(t) for t in words)
-    lists: list[list[int]] = []
-    covered = 0.0
-    for word in sorted(words, key=lambda t: (len(by_word.get(t, ())), t)):
-        lists.append(by_word.get(word, []))
-        covered += weight(word)
-        if covered > budget + 1e-9:
-            break
-    return lists
+def _age(f: Fact) -> tuple[bool, int]:
+    """What ``newer`` compares: two facts of equal age (or both year-less) are not newer than each other."""
+    return (True, f.bulletin_sort) if f.bulletin_year_known else (False, 0)
+
+
+def _twin_key(f: Fact) -> tuple[Any, ...]:
+    """Everything the supersession rule reads of the older fact, but its bulletin."""
+    return (f.subject, f.head, f.terms, f.surface, f.event, f.scope, f.period, f.home, f.value, f.qualifier,
+            f.tolerance, f.norm)
+
+
+
+class _Cells:
+    """A bucket's facts (by index, newest first) per subject word, economy of their scope ("" for none) and
+    period, so a fact's walk meets only facts that share one of its words and pass the scope and period tests:
+    in a corpus of many partners most facts sharing a word are about other economies or other years."""
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[str, str, str | None], list[int]] = {}
+        self.keys: dict[str, list[tuple[str, str | None]]] = {}  # word -> its (economy, period) cells
+        self.count: dict[str, int] = {}  # word -> facts holding it
+
+    def add(self, i: int, f: Fact) -> None:
+        """Add fact ``i`` (added newest first, so every list stays newest first)."""
+        for word in set(f.head) | set(f.terms):
+            self.count[word] = self.count.get(word, 0) + 1
+            for economy in f.scope or ("",):
+                cell = (word, economy, f.period)
+                if cell not in self.lists:
+                    self.lists[cell] = []
+                    self.keys.setdefault(word, []).append((economy, f.period))
+                self.lists[cell].append(i)
+
+    def needed(self, f: Fact) -> list[list[int]]:
+        """Lists among which any fact that could supersede ``f`` must be. ``same_subject`` wants 3/4 of the weight
+        of ``f``'s subject words among the other's words, so the other misses at most a quarter: it holds one of
+        ``f``'s rarest words whose weights add up to more than that quarter. Of each such word, the cells of an
+        economy ``f`` names (or none) and of its period (or none, for a count: a stock), or every cell where
+        ``f`` names no economy or no period."""
+        words = frozenset(f.head) or frozenset(f.terms)
+        if not words:
+            return []
+        budget = (1.0 - SAME_SUBJECT_SHARE) * sum(weight(t) for t in words)
+        economies = set(f.scope) | {""} if f.scope else None
+        periods = {f.period, None} if f.period and f.kind == "count" else {f.period} if f.period else None
+        lists: list[list[int]] = []
+        covered = 0.0
+        for word in sorted(words, key=lambda t: (self.count.get(t, 0), t)):
+            for economy, period in self.keys.get(word, ()):
+                if (economies is None or economy in economies) and (periods is None or period in periods):
+                    lists.append(self.lists[(word, economy, period)])
+            covered += weight(word)
+            if covered > budget + 1e-9:
+                break
+        return lists
 
 
 def _same_value(a: Fact, b: Fact) -> bool:

@@ -89,7 +89,6 @@ class Assistant:
         self._scorer: SentenceScorer | None = None
         self._sentence_vectors: SentenceVectors | None = None
         self._facts_local = threading.local()
-        self._facts_ready = False
         self._llm: Any = llm if llm is not None else _UNSET
 
     # -- components ---------------------------------------------------------------------------
@@ -116,7 +115,14 @@ class Assistant:
         if self._catalog is None:
             with self._init_lock:
                 if self._catalog is None:
-                    self._catalog = Catalog(self.settings.catalog_path)
+                    catalog = Catalog(self.settings.catalog_path)
+                    # The fact tables are made here, committed before any reader can ask for them: made on first
+                    # use, they were created inside that reader's open read transaction, and another thread read
+                    # "no such table: facts" until it committed (an empty data folder, several page requests).
+                    FactTable(catalog.conn).ensure_schema()
+                    if catalog.conn.in_transaction:
+                        catalog.conn.commit()
+                    self._catalog = catalog
         return self._catalog
 
     @property
@@ -158,10 +164,6 @@ class Assistant:
         table: FactTable | None = getattr(self._facts_local, "table", None)
         if table is None or table.conn is not conn:
             table = FactTable(conn)
-            with self._init_lock:
-                if not self._facts_ready:
-                    table.ensure_schema()
-                    self._facts_ready = True
             self._facts_local.table = table
         return table
 
@@ -190,7 +192,6 @@ class Assistant:
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
-            self._facts_ready = False
 
     # -- writing ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], prune: bool = False, progress: bool = True) -> IngestReport:

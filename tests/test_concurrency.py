@@ -114,3 +114,29 @@ def test_gradio_summarises_its_events_seldom_unless_told_otherwise(make_assistan
     demo = App(make_assistant()).build().queue()
     assert demo._queue.ANAYLTICS_CACHE_FREQUENCY == 1000
     assert demo._queue.ANALYTICS_MAX_EVENTS == 77
+
+
+def test_an_empty_data_folder_has_its_fact_tables_for_every_thread_at_once(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Made on first use, the fact tables were created inside the first reader's open read transaction; a
+    second thread read "no such table: facts" until that reader committed (the empty index's page footer)."""
+    a: Assistant = make_assistant()
+    inside, release = threading.Event(), threading.Event()
+
+    def first_reader() -> None:
+        with a.catalog.reading():
+            a.facts_table.facts()
+            inside.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=first_reader)
+    thread.start()
+    try:
+        assert inside.wait(60)
+        got: list[object] = []
+        other = threading.Thread(target=lambda: got.append(a.facts_table.facts()))
+        other.start()
+        other.join(60)
+        assert got == [[]]
+    finally:
+        release.set()
+        thread.join(60)

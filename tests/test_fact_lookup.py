@@ -3,6 +3,7 @@ gives the verdicts a scan of every fact gives (on generated bulletins of fiction
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,35 +75,65 @@ def _kinds_fit_fact(claim: Fact, f: Fact) -> bool:
     return claim.kind == f.kind and claim.unit == f.unit
 
 
-def test_supersessions_equal_the_pairwise_rule(facts: list[Fact]) -> None:
-    """The bucketed, word-indexed, newest-first search finds what comparing every pair of a bucket finds."""
+def pairwise(all_facts: list[Fact]) -> dict[str, str]:
+    """The supersession rule by comparing every pair of facts: what the indexed walk must find."""
     from assistant.check import _same_value, newer
     from index.facts import same_subject
 
-    def pairwise(all_facts: list[Fact]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for f in all_facts:
-            best: Fact | None = None
-            for g in all_facts:
-                if (g.kind, g.unit, g.role, g.event, g.surface) != (f.kind, f.unit, f.role, f.event, f.surface):
-                    continue
-                if g.source == f.source or not newer(g, f) or (best is not None and not newer(g, best)):
-                    continue
-                if f.period and g.period != f.period and not (f.kind == "count" and g.period is None):
-                    continue
-                if f.scope and g.scope and not set(f.scope) & set(g.scope):
-                    continue
-                if f.home and g.home and f.home != g.home and not (set(f.scope) - {f.home}) and \
-                        not (set(g.scope) - {g.home}):
-                    continue
-                if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
-                    continue
-                best = g
-            if best is not None:
-                out[f.id] = best.id
-        return out
+    out: dict[str, str] = {}
+    for f in all_facts:
+        best: Fact | None = None
+        for g in all_facts:
+            if (g.kind, g.unit, g.role, g.event, g.surface) != (f.kind, f.unit, f.role, f.event, f.surface):
+                continue
+            if g.source == f.source or not newer(g, f) or (best is not None and not newer(g, best)):
+                continue
+            if f.period and g.period != f.period and not (f.kind == "count" and g.period is None):
+                continue
+            if f.scope and g.scope and not set(f.scope) & set(g.scope):
+                continue
+            if f.home and g.home and f.home != g.home and not (set(f.scope) - {f.home}) and \
+                    not (set(g.scope) - {g.home}):
+                continue
+            if _same_value(f, g) or not same_subject(f.subject_terms, g.subject_terms):
+                continue
+            best = g
+        if best is not None:
+            out[f.id] = best.id
+    return out
 
+
+def test_supersessions_equal_the_pairwise_rule(facts: list[Fact]) -> None:
+    """The bucketed, word-indexed, newest-first search finds what comparing every pair of a bucket finds."""
     sample = [f for f in facts if f.kind in ("count", "money", "percent")][:900]
     expected = pairwise(sample)
     assert expected  # the generated bulletins revise earlier figures
     assert {k: v.id for k, v in supersessions(sample).items()} == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_repeated_figures_across_economies_periods_and_undated_bulletins_equal_the_pairwise_rule(seed: int) -> None:
+    """Clusters the walk shortcuts: one figure repeated unchanged by many bulletins (twins), about several
+    economies or none, for several periods or none, from bulletins of equal date and without a year."""
+    import random
+
+    rng = random.Random(seed)
+    subjects = [("number of certified operators", ("operators",), ("certified", "operators")),
+                ("value of bilateral trade", ("trade",), ("bilateral", "trade", "value"))]
+    made = []
+    for n in range(400):
+        phrase, head, terms = rng.choice(subjects)
+        kind = "count" if head == ("operators",) else "money"
+        dated = rng.random() > 0.1
+        made.append(Fact(
+            id=f"f{n}", source=f"b{rng.randrange(60)}.txt", doc_id="", kind=kind, unit="", value=float(rng.choice([5, 5, 5, 7, 9])),
+            norm="", expr="", start=n, end=n + 1, quote="", sent_start=0, sent_end=1, subject=phrase, head=head,
+            terms=terms, scope=rng.choice([(), ("Vestaria",), ("Norland",), ("Vestaria", "Norland")]),
+            period=rng.choice([None, None, "2023", "2024"]), home=rng.choice([None, "Ostmark"]),
+            bulletin_sort=rng.randrange(12) if dated else 0, bulletin_year_known=dated))
+    by_source = {f.source: f for f in made}  # one date per bulletin, as read
+    made = [replace(f, bulletin_sort=by_source[f.source].bulletin_sort,
+                    bulletin_year_known=by_source[f.source].bulletin_year_known) for f in made]
+    expected = pairwise(made)
+    assert expected
+    assert {k: v.id for k, v in supersessions(made).items()} == expected
