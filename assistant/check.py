@@ -237,19 +237,24 @@ class ClaimChecker:
                 return by_event
 
         scored: list[tuple[float, Fact]] = []
-        for f in facts.matching(q.kind, q.unit, subject):
+        # a subject repeated by many bulletins is scored once: the score reads only the fact's subject words
+        scores: dict[tuple[tuple[str, ...], tuple[str, ...], str, str | None], float | None] = {}
+        for f in facts.matching(q.kind, q.unit, subject, claim_scope, every=strict):
             if not _kinds_fit(q, f) or (period and f.period and period != f.period):
                 continue
             if not _scope_fits(claim_scope, strict, f):  # the claim names an economy the fact does not
                 continue
-            score = match_score(subject, f.subject_terms)
+            words = (f.head, f.terms, f.surface, f.event)
+            if words not in scores:
+                scores[words] = match_score(subject, f.subject_terms)
+            score = scores[words]
             if score is None:
                 continue
             scored.append((score + (0.2 if set(partners) & set(f.partners) else 0.0), f))
         if not scored and q.kind == "date" and subject.head:
             # A dated event with no life-cycle role ("the campaign, from 15 May to …"): every word of the claim's
             # subject in the fact's sentence is match enough.
-            scored = [(1.0, f) for f in facts.matching(q.kind, q.unit, subject) if f.kind == "date" and not f.subject.startswith("publication date")
+            scored = [(1.0, f) for f in facts.matching(q.kind, q.unit, subject, claim_scope, every=strict) if f.kind == "date" and not f.subject.startswith("publication date")
                       and (not period or not f.period or f.period == period) and _scope_fits(claim_scope, strict, f)
                       and cover(frozenset(subject.head), frozenset(f.terms)) >= 0.99]
         if not scored:

@@ -14,9 +14,9 @@ from reliability.results import Group, percentile
 from reliability.server import Server, call
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_P95_MS = 1000.0  # the target (issue 11); reported, not yet met on 2 cores: README, Reliability
+TARGET_P95_MS = 1000.0  # the target (issue 11); a p95 over it is reported: README, Reliability
 # What the suite fails on: the p95 reached on this 2-core machine with room for a loaded CI run (measured
-# 1.5-1.6 s through the JSON API and 3.3-4.0 s through the page's Gradio queue, 50 clients x 4 questions).
+# 0.73-0.99 s through the JSON API and 2.1-4.3 s through the page's Gradio queue, 50 clients x 4 questions).
 API_GATE_MS = 3000.0
 PAGE_GATE_MS = 6000.0
 

@@ -43,6 +43,25 @@ def test_matching_keeps_every_fact_the_matcher_accepts(facts: list[Fact]) -> Non
         assert positions == sorted(positions)  # table order, so ties break as a scan's would
 
 
+def test_matching_about_economies_keeps_every_fact_the_scope_test_accepts(facts: list[Fact]) -> None:
+    from assistant.check import _scope_fits
+
+    index = FactIndex(facts)
+    tried = 0
+    for claim in [f for f in facts if f.scope or f.partners][:150]:
+        named = set(claim.scope) | set(claim.partners[:1])
+        if not named:
+            continue
+        tried += 1
+        every = index.matching(claim.kind, claim.unit, claim.subject_terms)
+        for strict in (True, False):
+            fits = [f for f in every if _scope_fits(named, strict, f)]
+            about = index.matching(claim.kind, claim.unit, claim.subject_terms, named, every=strict)
+            assert {f.id for f in fits} <= {f.id for f in about} <= {f.id for f in every}, (named, strict)
+            assert len(about) < len(every) or len(fits) == len(every)  # it does leave facts out
+    assert tried > 20, tried
+
+
 def test_sharing_ranks_by_shared_rare_words_and_caps(facts: list[Fact]) -> None:
     index = FactIndex(facts)
     target = next(f for f in facts if f.kind == "money")
@@ -53,7 +72,7 @@ def test_sharing_ranks_by_shared_rare_words_and_caps(facts: list[Fact]) -> None:
 
 def test_checking_through_the_lookup_equals_a_scan(facts: list[Fact]) -> None:
     class Scan(FactIndex):  # every fact a candidate: the checker as it was before the lookup
-        def matching(self, kind, unit, subject):  # type: ignore[no-untyped-def]
+        def matching(self, kind, unit, subject, economies=(), every=False):  # type: ignore[no-untyped-def]
             return self.of_kind(kind, unit)
 
         def sharing(self, kind, unit, words, limit=0):  # type: ignore[no-untyped-def]

@@ -34,7 +34,10 @@ class FactIndex:
         self._term: dict[str, set[int]] = {}
         self._event: dict[str | None, list[int]] = {}
         self._source: dict[str, list[Fact]] = {}
+        self._economy: dict[str, set[int]] = {}  # an economy -> facts about it: in scope, partners or issuer's
         for i, f in enumerate(self.facts):
+            for economy in {*f.scope, *f.partners, *((f.home,) if f.home else ())}:
+                self._economy.setdefault(economy, set()).add(i)
             self._kind.setdefault(kind_key(f.kind, f.unit), []).append(i)
             for t in set(f.terms):
                 self._term.setdefault(t, set()).add(i)
@@ -44,9 +47,12 @@ class FactIndex:
     def of_kind(self, kind: str, unit: str) -> list[Fact]:
         return [self.facts[i] for i in self._kind.get(kind_key(kind, unit), ())]
 
-    def matching(self, kind: str, unit: str, subject: Subject) -> list[Fact]:
+    def matching(self, kind: str, unit: str, subject: Subject, economies: Iterable[str] = (),
+                 every: bool = False) -> list[Fact]:
         """Facts of a fitting kind that could match ``subject``: sharing one of its head terms (its terms when it has
-        no head), or, for a subject with no terms at all, its event."""
+        no head), or, for a subject with no terms at all, its event. With ``economies``, only facts about one of
+        them (``every``: about each), the necessary half of the checker's scope test: in a corpus of many
+        partners most facts on a subject are about other economies."""
         fit = set(self._kind.get(kind_key(kind, unit), ()))
         words = subject.head or subject.terms
         if words:
@@ -61,7 +67,14 @@ class FactIndex:
                 found |= self._term.get(t, set())
         else:
             found = set(self._event.get(subject.event, ())) if subject.event else set()
-        return [self.facts[i] for i in sorted(found & fit)]
+        found &= fit
+        about = [self._economy.get(e, set()) for e in set(economies)]
+        if about:
+            allowed = set(about[0])
+            for more in about[1:]:
+                allowed = allowed & more if every else allowed | more
+            found &= allowed
+        return [self.facts[i] for i in sorted(found)]
 
     def sharing(self, kind: str, unit: str, words: Iterable[str], limit: int = SIMILAR_POOL) -> list[Fact]:
         """Facts of a fitting kind whose terms share the most weight with ``words`` (at most ``limit``, table
