@@ -4,7 +4,8 @@ The page's own endpoints go through Gradio's queue, which sets up a session from
 configuration and re-serialises the chat on every event: about four fifths of a question's cost on the
 server. A tool needs none of that. These routes take and return the same JSON as ``customs-assistant ask
 --json``, ``check --json`` and ``search --json`` (the service shapes it; nothing here decides an answer),
-run in the server's thread pool in parallel, and answer every bad request with ``{"error": "..."}``.
+run on the settings' answering threads (one per core) in the order they came, and answer every bad request with
+``{"error": "..."}``.
 """
 
 from __future__ import annotations
