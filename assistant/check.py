@@ -689,8 +689,8 @@ def supersessions(facts: list[Fact]) -> dict[str, Fact]:
 
     A figure repeated unchanged by bulletin after bulletin would still walk past every newer repetition (a
     quadratic cluster). Facts the rule cannot tell apart (same subject, value, scope, period and home) have the
-    same candidates among facts newer than both, so a fact starts where its nearest newer twin's walk stopped:
-    it takes the twin's answer when there is one, and otherwise reads only the facts between the two.
+    same candidates among facts newer than both, so a fact starts from its last-met twin (as new or newer):
+    it takes the twin's answer when there is one, and otherwise reads only the facts from the twin's age on.
     """
     groups: dict[tuple[str, str, str | None, str | None, str], list[Fact]] = {}
     for f in facts:
@@ -756,7 +756,6 @@ def _twin_key(f: Fact) -> tuple[Any, ...]:
     """Everything the supersession rule reads of the older fact, but its bulletin."""
     return (f.subject, f.head, f.terms, f.surface, f.event, f.scope, f.period, f.home, f.value, f.qualifier,
             f.tolerance, f.norm)
-
 
 
 class _Cells:
