@@ -119,9 +119,7 @@ class Assistant:
                     # The fact tables are made here, committed before any reader can ask for them: made on first
                     # use, they were created inside that reader's open read transaction, and another thread read
                     # "no such table: facts" until it committed (an empty data folder, several page requests).
-                    FactTable(catalog.conn).ensure_schema()
-                    if catalog.conn.in_transaction:
-                        catalog.conn.commit()
+                    FactTable(catalog.conn).ensure_schema()  # the catalog's connections autocommit
                     self._catalog = catalog
         return self._catalog
 

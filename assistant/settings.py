@@ -69,7 +69,7 @@ class Settings:
     admin_password: str | None = None
     # Questions, searches and checks the web app answers at once (writes stay one at a time). Answering is
     # CPU-bound Python, so more threads than cores only contend for the interpreter lock: one per core.
-    concurrency: int = field(default_factory=lambda: default_concurrency())
+    concurrency: int = field(default_factory=default_concurrency)
     # How the packaged model runs: "torch" (sentence-transformers, fp32), "onnx" (ONNX Runtime, fp32, same
     # vectors, faster), "onnx-int8" (dynamically quantised) or "openvino" (sentence-transformers' backend,
     # where optimum-intel is installed). Vectors of one backend are not mixed with another's: re-ingest.
@@ -87,7 +87,7 @@ class Settings:
             collection=env.get("CUSTOMS_ASSISTANT_COLLECTION") or "bulletins",
             model_path=env.get("CUSTOMS_ASSISTANT_MODEL") or None,
             max_file_bytes=int(env.get("CUSTOMS_ASSISTANT_MAX_FILE_BYTES") or 5 * 1024 * 1024),
-            max_passages=_positive(env.get("CUSTOMS_ASSISTANT_MAX_PASSAGES"), 200),
+            max_passages=_positive(env.get("CUSTOMS_ASSISTANT_MAX_PASSAGES"), cls.max_passages),
             llm_provider=(env.get("CUSTOMS_ASSISTANT_LLM") or None),
             llm_model=env.get("CUSTOMS_ASSISTANT_LLM_MODEL") or None,
             llm_base_url=env.get("CUSTOMS_ASSISTANT_LLM_BASE_URL") or None,
