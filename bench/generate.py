@@ -418,5 +418,5 @@ def register_economies() -> None:
     missing = [e.name for e in ECONOMIES if f"\n{e.name}\n" not in table]
     if missing:
         partners._TABLE = table.rstrip("\n") + "\n" + "\n".join(missing) + "\n"  # type: ignore[attr-defined]
-        partners._aliases.cache_clear()
-        partners._pattern.cache_clear()
+        for cached in (partners._aliases, partners._pattern, partners._lowered):  # all built from the table
+            cached.cache_clear()
