@@ -52,14 +52,17 @@ class VectorJournal:
 
     def intend(self, ids: Iterable[str]) -> None:
         """Journal ids before their vectors are written (its own committed write: it must survive a crash)."""
-        rows = [(i, self.owner) for i in dict.fromkeys(ids)]
+        rows = self._rows(ids)
         if rows:
             with self.catalog.transaction(bump=False) as conn:
                 conn.executemany(_JOURNAL, rows)
 
     def retire(self, ids: Iterable[str]) -> None:
         """Journal ids whose vectors are to go once the current transaction commits (call inside it)."""
-        self.catalog.conn.executemany(_JOURNAL, [(i, self.owner) for i in dict.fromkeys(ids)])
+        self.catalog.conn.executemany(_JOURNAL, self._rows(ids))
+
+    def _rows(self, ids: Iterable[str]) -> list[tuple[str, str]]:
+        return [(i, self.owner) for i in dict.fromkeys(ids)]
 
     def settle(self, owner: str | None = None) -> int:
         """Remove the vectors of ``owner``'s journaled ids that no chunk row holds, then its journal rows.
