@@ -20,7 +20,17 @@ from assistant.enumeration import listed
 from assistant.lifecycle import roles_asked
 from corpus import Sentence, find_mentions, split_sentences
 from corpus.rules import WEEKDAYS
-from index.facts import Fact, FactTable, Quantity, describe, find_quantities, match_score, same_subject, scope
+from index.facts import (
+    Fact,
+    FactTable,
+    Quantity,
+    by_sentence,
+    describe,
+    find_quantities,
+    match_score,
+    same_subject,
+    scope,
+)
 from index.facts import sentence_period as _sentence_period
 from index.facts.events import ERRONEOUS, STATUS_TEXT, Event, current, intended, standing, status
 from index.facts.lookup import FactIndex
@@ -193,8 +203,7 @@ class ClaimChecker:
         found = find_quantities(text)
         sentences = split_sentences(text)
         claims: list[Claim] = []
-        for sent in sentences:
-            inside = [q for q in found if sent.start <= q.start < sent.end]
+        for sent, inside in zip(sentences, by_sentence(sentences, found), strict=True):
             period, period_years = _sentence_period(text, sent, inside)
             dating = [q for q in inside if _as_of_date(text, q, inside)]
             based = {q.start: b for q in inside if (b := _change_of(text, q, inside)) is not None}

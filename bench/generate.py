@@ -418,5 +418,6 @@ def register_economies() -> None:
     missing = [e.name for e in ECONOMIES if f"\n{e.name}\n" not in table]
     if missing:
         partners._TABLE = table.rstrip("\n") + "\n" + "\n".join(missing) + "\n"  # type: ignore[attr-defined]
-        for cached in (partners._aliases, partners._pattern, partners._lowered):  # all built from the table
+        # all built from the table
+        for cached in (partners._aliases, partners._pattern, partners._lowered, partners._mentions_of):
             cached.cache_clear()

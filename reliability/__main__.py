@@ -125,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{meta['machine']}; {seconds:.0f} s; JSON and Markdown in {args.out}")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    failed = any(g.failures or g.inconsistent or g.data_lost for g in groups)
+    failed = [g.name for g in groups if g.failures or g.inconsistent or g.data_lost]
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
     return 1 if failed else 0
 
 

@@ -38,13 +38,10 @@ def text_table(groups: list[Group]) -> str:
 
 
 def failures_text(groups: list[Group]) -> str:
-    out = []
-    for g in groups:
-        for e in g.examples:
-            out.append(f"- {g.name}: {e}")
-        for n in g.notes:
-            out.append(f"  ({g.name}) {n}")
-    return "\n".join(out)
+    """Every group's notes, then every failure: failures last, so a log's tail (all CI keeps) shows them."""
+    notes = [f"  ({g.name}) {n}" for g in groups for n in g.notes]
+    failures = [f"- {g.name}: {e}" for g in groups for e in g.examples]
+    return "\n".join(notes + failures)
 
 
 def write(out_dir: Path, groups: list[Group], meta: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from corpus.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from index.facts.extract import extract_arrangements, extract_facts, sentence_period
+    from index.facts.extract import by_sentence, extract_arrangements, extract_facts, sentence_period
     from index.facts.numbers import (
         Quantity,
         date_norm,
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from index.facts.table import FactTable
 
 _MODULES: dict[str, str] = {
+    "by_sentence": "index.facts.extract",
     "extract_arrangements": "index.facts.extract",
     "extract_facts": "index.facts.extract",
     "sentence_period": "index.facts.extract",
@@ -47,7 +48,7 @@ _MODULES: dict[str, str] = {
 }
 
 __all__ = [
-    "Arrangement", "Fact", "FactTable", "FieldSpan", "Quantity", "Subject", "date_norm", "describe",
+    "Arrangement", "Fact", "FactTable", "FieldSpan", "Quantity", "Subject", "by_sentence", "date_norm", "describe",
     "extract_arrangements", "extract_facts", "fact_id", "find_quantities", "format_value", "key_terms",
     "match_score", "parse_number", "parse_ordinal", "same_subject", "scope", "sentence_period",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from corpus import Bulletin, Sentence, find_mentions, split_sentences
 from corpus.clean import CELL_SEP
@@ -40,11 +41,42 @@ _CODE_TOKEN = re.compile(r"[\"“]([^\"“”]{2,40})[\"”]|(?<!\w)‘([^‘’
 _CODE_PHRASE = re.compile(r"\b((?:[\w-]+\s){0,3}(?:code|identifier|identification number|ID))\b")
 
 
-def _sentence_at(sentences: Sequence[Sentence], pos: int, text: str) -> Sentence:
-    for s in sentences:
-        if s.start <= pos < s.end:
-            return s
-    return Sentence(text, 0, len(text))
+def by_sentence(sentences: Sequence[Sentence], found: Sequence[Quantity]) -> list[list[Quantity]]:
+    """The quantities inside each sentence (``found`` in text order, sentences in order and disjoint): one
+    binary search per sentence, where filtering every quantity for every sentence grew with their product."""
+    starts = [q.start for q in found]
+    return [list(found[bisect.bisect_left(starts, s.start):bisect.bisect_left(starts, s.end)]) for s in sentences]
+
+
+# A figure is read in its sentence, but at most this many characters either side of it: an ordinary sentence (up
+# to twice this; the longest in the sample bulletins is ~600 characters) is read whole, while in a sentence of
+# thousands of figures each figure costs a window instead of the whole sentence, which made reading quadratic.
+FIGURE_WINDOW = 400
+
+
+def around(text: str, sent: Sentence, inside: Sequence[Quantity], q: Quantity,
+           starts: Sequence[int]) -> tuple[Sentence, list[Quantity]]:
+    """The sentence ``q`` is read in (``sent``, or whole words within FIGURE_WINDOW of ``q`` when ``sent`` is
+    longer than twice that), and the other quantities in it; ``inside`` is ``sent``'s quantities in order and
+    ``starts`` their starts."""
+    if sent.end - sent.start <= 2 * FIGURE_WINDOW:
+        return sent, [o for o in inside if o is not q]
+    lo, hi = max(sent.start, q.start - FIGURE_WINDOW), min(sent.end, q.end + FIGURE_WINDOW)
+    if lo > sent.start:  # whole words: from just after a space, up to the last space
+        lo = text.find(" ", lo, q.start) + 1 or lo
+    if hi < sent.end and (cut := text.rfind(" ", q.end, hi)) >= 0:
+        hi = cut
+    near = inside[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+    return Sentence(text[lo:hi], lo, hi), [o for o in near if o is not q and o.end <= hi]
+
+
+def _before(text: str, start: int, pos: int, reach: int = 120) -> str:
+    """The words of text[start:pos] within ``reach`` characters of ``pos``: enough for a pattern anchored at
+    ``pos`` that spans a few words, without copying a whole long sentence for every figure in it."""
+    lo = max(start, pos - reach)
+    if lo > start:
+        lo = text.find(" ", lo, pos) + 1 or lo
+    return text[lo:pos]
 
 
 def sentence_period(text: str, sentence: Sentence, found: Sequence[Quantity],
@@ -53,11 +85,12 @@ def sentence_period(text: str, sentence: Sentence, found: Sequence[Quantity],
     when ``year`` is known), and the starts of the years that serve as that period rather than as figures."""
     inside = [q for q in found if sentence.start <= q.start < sentence.end]
     for i, q in enumerate(inside):
-        if q.kind != "year" or not _PERIOD_BEFORE.search(text[sentence.start:q.start]):
+        if q.kind != "year" or not _PERIOD_BEFORE.search(_before(text, sentence.start, q.start)):
             continue
         prev = inside[i - 1] if i else None
         after_value = prev is not None and prev.kind not in ("year", "date") and q.start - prev.end <= 40
-        leading = re.fullmatch(r"\s*(?:in|during|for|throughout)\s*", text[sentence.start:q.start], re.I)
+        leading = q.start - sentence.start <= 40 and re.fullmatch(r"\s*(?:in|during|for|throughout)\s*",
+                                                                 text[sentence.start:q.start], re.I)
         if after_value or leading:
             return q.norm, {q.start}
     if year and re.search(r"\b(?:this|the current) year\b|\b(?:months|quarters?|half|weeks) of the year\b|"
@@ -78,19 +111,27 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
     out: list[Fact] = []
     defined = acronyms(text)
     replaced_end = -1  # end of the last replaced value: "replacing 32 arrangements and 58 countries" replaces both
+    groups = by_sentence(sentences, found)
+    placed = {id(q): i for i, inside in enumerate(groups) for q in inside}
+    whole = Sentence(text, 0, len(text))  # a quantity outside every sentence reads the whole text as its own
+    said: dict[int, _SentenceReading] = {}
     for q in found:
-        sent = _sentence_at(sentences, q.start, text)
-        if addressed_to_software(sent.text):
+        at = placed.get(id(q), -1)
+        sent, inside = (sentences[at], groups[at]) if at >= 0 else (whole, list(found))
+        if at not in said:
+            said[at] = _SentenceReading.of(text, sent, inside, date.year if date else None, defined, bulletin.home)
+        reading = said[at]
+        if reading.planted:
             continue  # a planted instruction states no fact
         dateline = date is not None and q.kind == "date" and q.start == date.start
-        others = [o for o in found if o is not q and sent.start <= o.start < sent.end]
+        sent, others = around(text, sent, inside, q, reading.starts)
         sub = describe(sent.text, q, sent.start, event="announce" if dateline else None, others=others)
         row_period = None
         if CELL_SEP.strip() in sent.text and q.kind not in ("date", "year"):
             sub = _row_subject(sent.text, q.start - sent.start, sub)
             row_period = _row_period(sent.text, q.start - sent.start)
             if sub.head and sub.head <= _CHANGE_TERMS:  # "Change compared with 2023 | up 11.4%": the row above's
-                above = _row_above(sentences, sent)
+                above = sentences[at - 1] if at > 0 and CELL_SEP.strip() in sentences[at - 1].text else None
                 if above is not None:
                     # what it measures is the change itself, up or down as its cell says, of the row above's subject
                     upper = _row_subject(above.text, len(above.text), sub)
@@ -100,14 +141,11 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
                     row_period = row_period or _row_period(above.text, len(above.text))
         if dateline:
             sub = replace(sub, phrase="publication date (dateline)")
-        used = [long for short, long in defined.items() if re.search(rf"\b{re.escape(short)}\b", sent.text)]
-        if used:  # "members of the SES" also speaks of the "Secure Exports Scheme" it abbreviates
-            sub = replace(sub, terms=sub.terms | frozenset(key_terms(" ".join(used))))
-        period, period_years = sentence_period(text, sent, found, date.year if date else None)
-        if q.start in period_years:
-            period = None
+        if reading.abbreviated:  # "members of the SES" also speaks of the "Secure Exports Scheme" it abbreviates
+            sub = replace(sub, terms=sub.terms | reading.abbreviated)
+        period = None if q.start in reading.period_years else reading.period
         period = period or row_period
-        named = [m.name for m in find_mentions(sent.text) if m.name != bulletin.home]
+        named = reading.named
         replaced = q.kind not in ("date", "year") and (
             _replaced(text, q.start, q.end) or (sent.start <= replaced_end and bool(_LIST_ON.match(text[replaced_end:q.start]))))
         if replaced:
@@ -126,6 +164,28 @@ def extract_facts(bulletin: Bulletin) -> list[Fact]:
             bulletin_year_known=bool(date and date.year),
         ))
     return out
+
+
+@dataclass(frozen=True)
+class _SentenceReading:
+    """What a sentence says whatever figure of it is read: read once per sentence, not once per figure (a long
+    sentence with many figures made that quadratic)."""
+
+    planted: bool  # addressed to software: states no fact
+    period: str | None
+    period_years: frozenset[int]
+    abbreviated: frozenset[str]  # key terms of the long forms its acronyms stand for
+    named: tuple[str, ...]  # the economies it names, other than the bulletin's home
+    starts: tuple[int, ...]  # where its quantities start
+
+    @classmethod
+    def of(cls, text: str, sent: Sentence, inside: Sequence[Quantity], year: int | None,
+           defined: dict[str, str], home: str | None) -> _SentenceReading:
+        period, years = sentence_period(text, sent, inside, year)
+        used = [long for short, long in defined.items() if re.search(rf"\b{re.escape(short)}\b", sent.text)]
+        return cls(addressed_to_software(sent.text), period, frozenset(years),
+                   frozenset(key_terms(" ".join(used))) if used else frozenset(),
+                   tuple(m.name for m in find_mentions(sent.text) if m.name != home), tuple(q.start for q in inside))
 
 
 PREVIOUS = "previous"
@@ -174,14 +234,6 @@ def _row_period(row: str, pos: int) -> str | None:
     label = _label(row, pos)
     years = [m for m in re.finditer(r"\b(?:19|20)\d\d\b", label) if not _BASE_YEAR.search(label[:m.start()])]
     return years[0].group(0) if len(years) == 1 else None
-
-
-def _row_above(sentences: Sequence[Sentence], row: Sentence) -> Sentence | None:
-    """The table row just above ``row`` (the sentence before it, when that is a row too)."""
-    before = [s for s in sentences if s.end <= row.start]
-    if before and CELL_SEP.strip() in before[-1].text:
-        return before[-1]
-    return None
 
 
 def _span(bulletin: Bulletin, value: str, start: int, end: int) -> FieldSpan:
