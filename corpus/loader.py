@@ -126,7 +126,7 @@ def load_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     if isinstance(loaded, Bulletin):
         # Invisible characters (zero-width spaces and joiners, other format characters) count as text
         # for the length check; a reader sees nothing, so neither should the index.
-        visible = sum(1 for ch in loaded.text if ch.isprintable() and not ch.isspace())
+        visible = _visible(loaded.text, MIN_CHARS)
         if visible < MIN_CHARS:
             return Rejected(source, "no readable text (only invisible characters)" if not visible
                             else f"too little text ({visible} visible characters)")
@@ -289,3 +289,14 @@ def file_kind(mode: int) -> str:
 def year_hints(bulletin: Bulletin) -> list[PartialDate]:
     """Dates with a year anywhere in the text: evidence for a reader, never a publication date."""
     return [d for d in find_dates(bulletin.text) if d.year]
+
+
+def _visible(text: str, enough: int) -> int:
+    """How many characters of ``text`` a reader sees, counted up to ``enough`` (a long text stops early)."""
+    seen = 0
+    for ch in text:
+        if ch.isprintable() and not ch.isspace():
+            seen += 1
+            if seen >= enough:
+                break
+    return seen

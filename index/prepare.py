@@ -78,7 +78,10 @@ def prepare(job: Job) -> Prepared | Rejected:
         loaded = load_bytes(job.data or b"", job.source, job.max_bytes)
     if isinstance(loaded, Rejected):
         return loaded
-    chunks = Chunker(job.chunk_size, job.chunk_overlap).chunk(loaded)
+    chunker = Chunker(job.chunk_size, job.chunk_overlap)
+    if job.max_passages and (floor := chunker.fewest_passages(loaded.text)) > job.max_passages:
+        return Rejected(job.source, too_many_passages(floor, job.max_passages, at_least=True))
+    chunks = chunker.chunk(loaded)
     if not chunks:
         return Rejected(job.source, "no text to index (no chunks produced)")
     if job.max_passages and len(chunks) > job.max_passages:  # checked before the facts: those take longest
@@ -93,8 +96,8 @@ def prepare(job: Job) -> Prepared | Rejected:
 DEFAULT_MAX_PASSAGES = 200
 
 
-def too_many_passages(count: int, limit: int) -> str:
-    return (f"too long to index in time ({count:,} passages; the limit is {limit:,}: "
+def too_many_passages(count: int, limit: int, at_least: bool = False) -> str:
+    return (f"too long to index in time ({'at least ' if at_least else ''}{count:,} passages; the limit is {limit:,}: "
             "CUSTOMS_ASSISTANT_MAX_PASSAGES raises it)")
 
 

@@ -452,3 +452,28 @@ def test_the_reading_child_dies_with_a_killed_ingest(tmp_path: Path) -> None:
     else:
         os.kill(child, signal.SIGKILL)
         raise AssertionError("the forked reader outlived the killed ingest")
+
+
+def test_a_file_far_over_the_passage_limit_is_refused_before_it_is_split(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Splitting 5 MB into sentences took seconds of a file's 20 s budget; its token count alone shows it is
+    over the limit. The floor is never above what splitting gives, whatever the text's shape."""
+    from index.chunking import Chunker
+
+    chunker = Chunker()
+    shapes = [_bulletin("Tonga", "3.5") * 30, "1234567890" * 4000, "x" * 40_000, "| a | 12.5% |\n" * 3000,
+              ", ".join(str(i) for i in range(8000)), "Ports " * 9000]
+    for text in shapes:
+        loaded = load_bytes(text.encode(), "shape.txt")
+        assert not isinstance(loaded, Rejected)
+        assert chunker.fewest_passages(loaded.text) <= len(chunker.chunk(loaded)), text[:40]
+    assert chunker.fewest_passages(load_bytes(("Ports " * 9000).encode(), "p.txt").text) > 5  # type: ignore[union-attr]
+
+    def no_split(self, bulletin):  # type: ignore[no-untyped-def]
+        raise AssertionError("split although its tokens already put it over the limit")
+
+    monkeypatch.setattr(Chunker, "chunk", no_split)
+    job = Job(source="long.txt", data=("Ports " * 9000).encode(), max_bytes=1 << 20, chunk_size=200,
+              chunk_overlap=40, max_passages=5)
+    got = prepare_module.prepare(job)
+    assert isinstance(got, Rejected)
+    assert got.reason.startswith("too long to index in time (at least ") and "the limit is 5" in got.reason
