@@ -229,3 +229,17 @@ def test_right_figure_for_the_wrong_period_is_contradicted(checker: ClaimChecker
     assert claim.verdict == "contradicted" and "for 2022, not 2021" in claim.note
     (other,) = checker.check("Mainland–Macao trade was US$5.1 billion in 2021.").claims
     assert other.verdict == "unsupported"
+
+
+def test_a_text_of_more_figures_than_one_check_takes_is_refused_with_the_limit(checker: ClaimChecker) -> None:
+    """Each claim's subject is read in its whole sentence: a thousand figures in one sentence took a minute of
+    an answering thread. Over the limit the check says so and checks nothing; at the limit it checks them all."""
+    from assistant.check import MAX_FIGURES
+
+    def draft(n: int) -> str:
+        return "Inspections fell to " + ", ".join(str(i % 80 + 5) for i in range(n)) + " tonnes."
+
+    with pytest.raises(ValueError, match=rf"too many figures and dates to check at once \({MAX_FIGURES + 1:,}; "
+                                         rf"the limit is {MAX_FIGURES:,}\)"):
+        checker.check(draft(MAX_FIGURES + 1))
+    assert len(checker.check(draft(MAX_FIGURES)).claims) == MAX_FIGURES

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpus import find_mentions
 from corpus.partners import Mention
@@ -135,8 +136,25 @@ def _mentions(text: str) -> list[Mention]:
 
 
 def key_terms(text: str, drop: Sequence[tuple[int, int]] = ()) -> list[str]:
-    """Key terms of a phrase, in order: synonyms unified, stopwords, numbers and economy names dropped."""
+    """Key terms of a phrase, in order: synonyms unified, stopwords, numbers and economy names dropped.
+
+    Every figure of a sentence asks for the sentence's terms with all its figures blanked, the same text each
+    time; the two dozen synonym passes are made once per distinct sentence-sized text."""
     text = _blank(text, [*drop, *((m.start, m.end) for m in _mentions(text))])
+    if len(text) <= _REMEMBERED_CHARS:
+        return list(_terms_of(text))
+    return list(_terms(text))
+
+
+_REMEMBERED_CHARS = 2_000  # a long sentence; longer texts are read each time
+
+
+@lru_cache(maxsize=8192)
+def _terms_of(text: str) -> tuple[str, ...]:
+    return _terms(text)
+
+
+def _terms(text: str) -> tuple[str, ...]:
     for pattern, repl in _SYNONYMS:
         text = pattern.sub(repl, text)
     out: list[str] = []
@@ -147,7 +165,7 @@ def key_terms(text: str, drop: Sequence[tuple[int, int]] = ()) -> list[str]:
         term = word if "_" in word else stem(word)
         if term not in _STOP and term not in out:
             out.append(term)
-    return out
+    return tuple(out)
 
 
 def weight(term: str) -> float:
