@@ -49,9 +49,9 @@ def by_sentence(sentences: Sequence[Sentence], found: Sequence[Quantity]) -> lis
 
 
 # A figure is read in its sentence, but at most this many characters either side of it: an ordinary sentence (up
-# to twice this; the longest in the sample bulletins is ~600 characters) is read whole, while in a sentence of
-# thousands of figures each figure costs a window instead of the whole sentence, which made reading quadratic.
-FIGURE_WINDOW = 400
+# to twice this; the longest in the sample bulletins is ~600 characters) is read and quoted whole, while in a
+# sentence of thousands of figures each figure costs a window instead of the whole sentence (reading quadratic).
+FIGURE_WINDOW = 1000
 
 
 def around(text: str, sent: Sentence, inside: Sequence[Quantity], q: Quantity,
