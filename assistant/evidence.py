@@ -30,10 +30,14 @@ _ALIASES = {"plan": "future", "next": "future", "upcoming": "future", "grow": "i
             "companie": "enterprise", "operator": "enterprise", "busines": "enterprise"}
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-cased words that carry meaning, lightly stemmed so 'signed' meets 'signing'."""
+@lru_cache(maxsize=1 << 14)
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased words that carry meaning, lightly stemmed so 'signed' meets 'signing'.
+
+    Remembered per text: every question reads the words of each sentence its passages hold (~40), and the
+    same bulletin sentences come back question after question (~1 ms an answer)."""
     words = {_stem(w) for w in re.findall(r"[a-z0-9$%]+", text.lower()) if w not in STOPWORDS and len(w) > 1}
-    return {_ALIASES.get(w, w) for w in words}
+    return frozenset(_ALIASES.get(w, w) for w in words)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -91,7 +95,7 @@ class SentenceScorer:
             for s in sentences_of(text):
                 if s.end > p.start and s.start < p.end and (p.source, s.start) not in seen:
                     seen.add((p.source, s.start))
-                    if not addressed_to_software(s.text):  # bulletin text is data, never an instruction to quote
+                    if not _addressed(s.text):  # bulletin text is data, never an instruction to quote
                         candidates.append((s, p))
         if not candidates:
             return []
@@ -110,7 +114,13 @@ class SentenceScorer:
         return sorted(out, key=lambda e: e.score, reverse=True)
 
 
-def _idf(sets: list[set[str]]) -> dict[str, float]:
+@lru_cache(maxsize=1 << 14)
+def _addressed(sentence: str) -> bool:
+    """``addressed_to_software``, remembered per sentence like its words (~1 ms an answer)."""
+    return addressed_to_software(sentence)
+
+
+def _idf(sets: list[frozenset[str]]) -> dict[str, float]:
     """Inverse document frequency over the candidate sentences: rare words tell sentences apart."""
     df: dict[str, int] = {}
     for words in sets:

@@ -71,6 +71,9 @@ def make_store(settings: Settings) -> VectorStore:
     return ChromaStore(client, settings.collection)
 
 
+WARM_UP_QUESTION = "What do AEO enterprises get from a mutual recognition arrangement?"
+
+
 class Assistant:
     """Ingest, search, ask: built from settings, heavy parts created once and on first use."""
 
@@ -318,12 +321,16 @@ class Assistant:
         return conversation.ask(turns[-1])
 
     def warm(self, limit: int = 20000, batch: int = 256) -> int:
-        """Load the model, so the first question is fast too; ingest stored every sentence's vector already.
+        """Load the model and answer one question, so the first user's question is fast too (in a fresh
+        process it took ~0.8 s more than the next, all lazy imports and first uses; 50 users asking at once
+        all waited for it); ingest stored every sentence's vector already.
 
         Bulletins ingested before sentence vectors were stored get theirs here, stored once (up to
         ``limit`` sentences per start); returns how many sentences were embedded.
         """
         self.embedder.embed(["warm up"])
+        if self.catalog.count():
+            self.ask(WARM_UP_QUESTION)
         embedded = 0
         todo: list[DocumentRow] = []
         for source in self.sentence_vectors.unstored_sources():

@@ -9,9 +9,10 @@ economy without a row (the European Union) is in no region.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 # How questions name regions, as data: an adjective or a name, and the region it means (a continent or a UN
 # sub-region, lower-cased as in the table). Longer phrases are tried first.
@@ -52,9 +53,13 @@ def _table() -> dict[str, frozenset[str]]:
 def _rows() -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
     """(alpha-2 code, the package's name pattern, regions) per row of the table."""
     out: list[tuple[str, re.Pattern[str], frozenset[str]]] = []
+    # Located, not imported: importing country_converter imports pandas (~0.4 s, paid by a server's first
+    # question); its table is a plain file inside the package.
+    spec = importlib.util.find_spec("country_converter")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
     try:
-        data = resources.files("country_converter").joinpath("country_data.tsv").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
+        data = (Path(folders[0]) / "country_data.tsv").read_text(encoding="utf-8")
+    except (IndexError, OSError):
         return out
     for row in csv.DictReader(data.splitlines(), delimiter="\t"):
         names = {row.get(k, "").strip().lower() for k in ("continent", "Continent_7", "UNregion")} - {""}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -97,17 +98,33 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransf
     a.close()
 
 
+@contextlib.contextmanager
+def running(assistant: Assistant) -> Iterator[str]:
+    """``ui.server.web_app`` under uvicorn on a free local port: exactly the app ``serve`` runs."""
+    import uvicorn
+
+    from ui.app import App, mount_options
+    from ui.server import web_app
+
+    server = uvicorn.Server(uvicorn.Config(web_app(App(assistant), mount_options(assistant)), host="127.0.0.1",
+                                           port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if server.started:
+            break
+        time.sleep(0.1)
+    assert server.started
+    yield f"http://127.0.0.1:{server.config.port}/"
+    server.should_exit = True
+    thread.join(30)
+
+
 @pytest.fixture(scope="module")
 def url(assistant: Assistant) -> Iterator[str]:
-    """The Gradio app served on a free local port for the module's tests."""
-    from ui.app import build_app, launch_options
-
-    demo = build_app(assistant)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
-                **launch_options(assistant))
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    """The web app served on a free local port for the module's tests."""
+    with running(assistant) as where:
+        yield where
 
 
 @pytest.fixture(scope="module")
@@ -134,24 +151,6 @@ def page(browser: Any, url: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def served(assistant: Assistant) -> Iterator[str]:
-    """``ui.server.web_app`` under uvicorn on a free port, exactly the app ``serve`` runs."""
-    import uvicorn
-
-    from ui.app import build_app, launch_options
-    from ui.server import web_app
-
-    options = {k: v for k, v in launch_options(assistant).items() if k not in ("share", "_frontend")}
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(web_app(build_app(assistant), assistant, options), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if server.started:
-            break
-        time.sleep(0.1)
-    assert server.started
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(30)
+def served(url: str) -> str:
+    """The app ``serve`` runs (the same as ``url``: the page needs its own routes)."""
+    return url

@@ -82,7 +82,7 @@ def test_answers_run_at_most_concurrency_at_once_first_come_first_served(make_as
 
     from fastapi import FastAPI
 
-    from ui.api import router
+    from ui.api import answering_pool, router
 
     a = make_assistant(concurrency=2)
     running, most, order = 0, 0, []
@@ -101,7 +101,7 @@ def test_answers_run_at_most_concurrency_at_once_first_come_first_served(make_as
 
     monkeypatch.setattr(a, "ask", slow)
     app = FastAPI()
-    app.include_router(router(a))
+    app.include_router(router(a, answering_pool(a)))
 
     async def many() -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:

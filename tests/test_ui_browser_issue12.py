@@ -17,7 +17,7 @@ import pytest
 from office_files import make_docx, make_pdf
 
 from assistant import Assistant, Settings
-from conftest import ADMIN_PASSWORD, BULLETINS, MACAO, MACAO_Q, SERBIA, URUGUAY, CountingEmbedder, free_port
+from conftest import ADMIN_PASSWORD, BULLETINS, MACAO, MACAO_Q, SERBIA, URUGUAY, CountingEmbedder, running
 from evals.schema import parse_set
 from index.embedder import SentenceTransformerEmbedder
 from ui.chromium import CHROMIUM, open_app
@@ -56,15 +56,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture(scope="module")
 def empty_url(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Iterator[str]:
     """The app over a data folder nothing was ingested into."""
-    from ui.app import build_app, launch_options
-
     a = Assistant(Settings.from_env(env={}, home=tmp_path_factory.mktemp("ui-empty")), embedder=embedder)
-    demo = build_app(a)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
-                **launch_options(a))
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    with running(a) as where:
+        yield where
     a.close()
 
 

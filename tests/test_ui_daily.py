@@ -17,7 +17,7 @@ from assistant import Assistant
 from assistant.cli import main
 from conftest import MACAO, MACAO_Q, SERBIA
 from evals.schema import parse_set
-from ui.app import App, ChatSession
+from ui.app import App
 
 pytestmark = pytest.mark.slow
 
@@ -28,11 +28,17 @@ def client(url: str) -> Client:
     return Client(url, verbose=False)
 
 
-def asked(app: App, session: ChatSession, question: str) -> dict[str, Any]:
-    """Run the Ask handler to its end, as the browser does; the answer JSON it showed."""
-    last = list(app.ask(question, session))[-1]
-    assert isinstance(last[-1], dict), last
-    return last[-1]
+def built(assistant: Assistant) -> App:
+    app = App(assistant)
+    app.build()
+    return app
+
+
+def asked(app: App, sid: str | None, question: str) -> tuple[str, dict[str, Any]]:
+    """Ask as the page does (the handler of ``POST /ui/ask``): the tab's conversation id and the answer JSON."""
+    got = app.page_ask(question, sid)
+    assert isinstance(got["result"], dict), got
+    return got["session"], got["result"]
 
 
 def like(index: int, liked: bool | str) -> gr.LikeData:
@@ -52,15 +58,15 @@ def test_answers_record_the_index_they_were_read_from(url: str, assistant: Assis
 
 def test_ratings_are_kept_and_exported_as_a_gold_set_draft(assistant: Assistant, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    app = App(assistant)
-    session = ChatSession(assistant.conversation())
-    good = asked(app, session, MACAO_Q)
-    assert "Thanks: thumbs up saved" in app.rate(session, "", like(1, True))
-    assert "Only answers" in app.rate(session, "", like(0, True))  # the user's own message
-    msg, _ = app.save_note(session, "exactly the figure I needed")
+    app = built(assistant)
+    sid, good = asked(app, None, MACAO_Q)
+    assert "Thanks: thumbs up saved" in app.rate(None, sid, "", like(1, True))
+    assert "Only answers" in app.rate(None, sid, "", like(0, True))  # the user's own message
+    assert "Only answers" in app.rate(None, "an-unknown-id", "", like(1, True))  # another tab's id cannot rate
+    msg, _ = app.save_note(None, sid, "exactly the figure I needed")
     assert "Note saved" in msg
-    asked(app, session, "What is the import tariff on steel in Brazil?")
-    assert "thumbs down saved with your note" in app.rate(session, "the bulletins cannot say", like(3, False))
+    assert asked(app, sid, "What is the import tariff on steel in Brazil?")[0] == sid
+    assert "thumbs down saved with your note" in app.rate(None, sid, "the bulletins cannot say", like(3, False))
 
     stored = assistant.feedback.all()
     assert [f.rating for f in stored] == ["up", "down"]
@@ -98,29 +104,31 @@ def test_feedback_export_fails_fast_on_a_bad_path(tmp_path: Path, capsys: pytest
 
 
 def test_a_kept_conversation_is_restored_and_exported_with_its_sources(assistant: Assistant) -> None:
-    app = App(assistant)
-    session = ChatSession(assistant.conversation())
-    asked(app, session, SERBIA_Q)
-    kept, md_path, footer = app.saved(session)
+    app = built(assistant)
+    sid, _ = asked(app, None, SERBIA_Q)
+    kept, link, footer = app.saved(None, sid)
     assert [t["question"] for t in kept] == [SERBIA_Q] and "retrieved" not in kept[0]
-    assert assistant.index_state().fingerprint in footer
+    assert f"ui/export?session={sid}" in link and assistant.index_state().fingerprint in footer
     json.dumps(kept)  # what the browser stores is plain JSON
 
-    # a reload: a new session restored from what the browser kept
-    chat, restored, _, last = app.restore(kept, None)
-    assert len(chat) == 2 and last["question"] == SERBIA_Q
-    follow = asked(app, restored, "and for Macao?")
-    assert "Macao" in follow["partners"], follow["intent"]  # the follow-up resolved against the restored turn
-    assert len(restored.messages) == 4 and 3 in restored.answer_at
+    # a reload: a new conversation restored from what the browser kept
+    chat, restored, _, last = app.restore(kept)
+    assert len(chat) == 2 and last["question"] == SERBIA_Q and restored != sid
+    assert asked(app, restored, "and for Macao?")[0] == restored
+    follow = app.sessions.get(restored)
+    assert follow is not None and follow.last is not None
+    assert "Macao" in follow.last["partners"], follow.last["intent"]  # resolved against the restored turn
+    assert len(follow.messages) == 4 and 3 in follow.answer_at
 
-    assert md_path is not None
-    markdown = Path(md_path).read_text(encoding="utf-8")
+    markdown = app.export_markdown(sid)
+    assert markdown is not None
     assert markdown.startswith("# Conversation") and f"## 1. {SERBIA_Q}" in markdown and f"`{SERBIA}`" in markdown
     first = kept[0]["citations"][0]
     assert first["quote"].split()[0] in markdown and f"chars {first['start']}–{first['end']}" in markdown
-    _, after_reset, _, _ = app.reset(restored)
-    assert app.saved(after_reset)[0] == [] and app.export_markdown(after_reset) is None
-    assert app.restore("not a list", None)[0] == []  # anything else in the browser's storage is ignored
+    app.reset(None, restored)
+    assert app.saved(None, restored)[0] == [] and app.export_markdown(restored) is None
+    assert app.export_markdown("an-unknown-id") is None
+    assert app.restore("not a list")[0] == []  # anything else in the browser's storage is ignored
 
 
 def _write_set(path: Path) -> Path:

@@ -80,12 +80,9 @@ def test_annotate_marks_figures_and_citations_and_escapes() -> None:
     assert "&lt;b&gt;" in out and "<script" not in out and "<img" not in out
 
 
-def test_answer_pieces_stream_one_cited_sentence_at_a_time() -> None:
-    pieces = render.answer_pieces("One. [1] Two, with [2] inside. [3]")
-    assert pieces == ["One. [1]", "Two, with [2]", "inside. [3]"]
-    result = {"status": "answered", "answer": "One. [1] Two. [2]", "checks": []}
-    assert "Two" not in render.answer_bubble(result, upto=1)
-    assert "Two" in render.answer_bubble(result)
+def test_the_export_link_escapes_its_id() -> None:
+    link = render.export_link('a"><script>x</script>')
+    assert "<script" not in link and 'href="ui/export?session=a&quot;&gt;' in link
 
 
 def test_sources_panel_shows_title_date_and_marked_quote() -> None:

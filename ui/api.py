@@ -1,8 +1,8 @@
 """A plain JSON API beside the web page, for other tools: ``/api/ask``, ``/api/check``, ``/api/search``.
 
-The page's own endpoints go through Gradio's queue, which sets up a session from the whole page's
-configuration and re-serialises the chat on every event: about four fifths of a question's cost on the
-server. A tool needs none of that. These routes take and return the same JSON as ``customs-assistant ask
+Gradio's endpoints go through its queue, which sets up a session from the whole page's configuration and
+re-serialises every output on every event: about four fifths of a question's cost on the server. A tool
+needs none of that. These routes take and return the same JSON as ``customs-assistant ask
 --json``, ``check --json`` and ``search --json`` (the service shapes it; nothing here decides an answer),
 run on the settings' answering threads (one per core) in the order they came, and answer every bad request with
 ``{"error": "..."}``.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -27,60 +27,72 @@ LOG = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1 << 20  # a draft to check is at most the service's limit; a megabyte of JSON holds it
 
 
-def _error(status: int, message: str) -> JSONResponse:
+def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def _body(request: Request) -> dict[str, Any] | JSONResponse:
+async def body_of(request: Request) -> dict[str, Any] | JSONResponse:
     """The request's JSON object, or the error response saying why not."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return _error(413, f"request body over {MAX_BODY_BYTES:,} bytes")
+        return error(413, f"request body over {MAX_BODY_BYTES:,} bytes")
     raw = b""
     async for part in request.stream():
         raw += part
         if len(raw) > MAX_BODY_BYTES:
-            return _error(413, f"request body over {MAX_BODY_BYTES:,} bytes")
+            return error(413, f"request body over {MAX_BODY_BYTES:,} bytes")
     try:
         body = json.loads(raw.decode("utf-8", "replace") or "null")
     except ValueError:
-        return _error(400, "the body is not JSON")
+        return error(400, "the body is not JSON")
     if not isinstance(body, dict):
-        return _error(400, 'the body must be a JSON object, e.g. {"question": "..."}')
+        return error(400, 'the body must be a JSON object, e.g. {"question": "..."}')
     return body
 
 
 async def _with_text(request: Request, key: str) -> tuple[dict[str, Any], str] | JSONResponse:
     """The request's JSON object and its string field ``key``, or the error response saying why not."""
-    body = await _body(request)
+    body = await body_of(request)
     if isinstance(body, JSONResponse):
         return body
     value = body.get(key)
     if not isinstance(value, str):
-        return _error(400, f'"{key}" must be a string')
+        return error(400, f'"{key}" must be a string')
     return body, value
 
 
-def router(assistant: Assistant) -> APIRouter:
-    """The routes, bound to one assistant."""
-    from assistant import EmptyIndexError
+def answering_pool(assistant: Assistant) -> ThreadPoolExecutor:
+    """The threads answers run on, shared by ``/api/…`` and the page's ``/ui/ask``.
 
-    api = APIRouter(prefix="/api")
-    # Answers are CPU-bound Python: more threads than cores only trade the interpreter lock back and forth
-    # (measured: 50 at once answered 40% slower in total than 2, and unfairly), so requests queue here, first
-    # come first served, for ``concurrency`` answering threads.
-    answering = ThreadPoolExecutor(assistant.settings.concurrency, thread_name_prefix="api-answer")
+    Answers are CPU-bound Python: more threads than cores only trade the interpreter lock back and forth
+    (measured: 50 at once answered 40% slower in total than 2, and unfairly), so requests queue here, first
+    come first served, for ``concurrency`` answering threads.
+    """
+    return ThreadPoolExecutor(assistant.settings.concurrency, thread_name_prefix="answer")
+
+
+def runner(pool: ThreadPoolExecutor) -> Callable[[Callable[[], Any]], Awaitable[JSONResponse]]:
+    """Run a request's work on ``pool`` and turn its result or its failure into JSON."""
+    from assistant import EmptyIndexError
 
     async def run(fn: Callable[[], Any]) -> JSONResponse:
         try:
-            return JSONResponse(await asyncio.get_running_loop().run_in_executor(answering, fn))
+            return JSONResponse(await asyncio.get_running_loop().run_in_executor(pool, fn))
         except EmptyIndexError as exc:
-            return _error(409, str(exc))
+            return error(409, str(exc))
         except ValueError as exc:
-            return _error(400, str(exc))
+            return error(400, str(exc))
         except Exception as exc:  # noqa: BLE001 - a tool gets JSON, the log gets the traceback
             LOG.exception("API request failed")
-            return _error(500, f"the request could not be answered ({type(exc).__name__})")
+            return error(500, f"the request could not be answered ({type(exc).__name__})")
+
+    return run
+
+
+def router(assistant: Assistant, pool: ThreadPoolExecutor) -> APIRouter:
+    """The routes, bound to one assistant, answering on ``pool``."""
+    api = APIRouter(prefix="/api")
+    run = runner(pool)
 
     @api.post("/ask")
     async def ask(request: Request) -> JSONResponse:
@@ -90,7 +102,7 @@ def router(assistant: Assistant) -> APIRouter:
         body, question = got
         history = body.get("history") or []
         if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            return _error(400, '"history" must be a list of earlier questions')
+            return error(400, '"history" must be a list of earlier questions')
         return await run(lambda: assistant.ask(question, history).to_json())
 
     @api.post("/check")

@@ -11,12 +11,11 @@ import logging
 import os
 import re
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import gradio as gr
 import pandas as pd
@@ -24,13 +23,14 @@ import pandas as pd
 from assistant.feedback import to_jsonl
 from assistant.service import MAX_QUESTION_CHARS, parse_day
 from assistant.transcript import kept, saved_turn, to_markdown
-from ui import render
+from ui import page, render
 from ui.net import check_port
 from ui.server import run as run_server
 from ui.server import web_app
+from ui.sessions import ChatSession, Sessions
 
 if TYPE_CHECKING:
-    from assistant import Assistant, Conversation
+    from assistant import Assistant
 
 EXAMPLES = [
     "What was the total trade value between the Mainland and Macao in 2022?",
@@ -44,7 +44,6 @@ FACT_WIDTHS: list[str | int] = ["110px", "70px", "80px", "240px", "110px", "110p
 # its heading one letter per line).
 ARRANGEMENT_WIDTHS: list[str | int] = [*["90px", "150px", "150px", "170px", "170px", "200px", "280px", "140px",
                                          "190px", "200px", "280px"], *["200px"] * 12]
-STREAM_DELAY_S = 0.04  # pause between streamed pieces so the browser paints them one by one
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LOG = logging.getLogger(__name__)
 
@@ -60,34 +59,16 @@ def skip_missing_matplotlib() -> None:
         sys.modules["matplotlib"] = None  # type: ignore[assignment]
 
 
-class InFlight:
-    """How many questions are being answered right now (a context manager counts one in and out)."""
+@dataclass(frozen=True)
+class Turn:
+    """Where one question leaves the Ask tab: the box (None: it keeps its text), the chat, and the sources
+    panel and answer JSON (both unchanged when the question was refused: ``shown`` False)."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.value = 0
-
-    def __enter__(self) -> InFlight:
-        with self._lock:
-            self.value += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self.value -= 1
-
-
-@dataclass
-class ChatSession:
-    """One browser session's conversation and the chat messages shown for it (kept in ``gr.State``)."""
-
-    conversation: Conversation
-    messages: list[dict[str, str]] = field(default_factory=list)
-    last: dict[str, Any] | None = None
-    # message index -> (earlier questions, answer JSON): what a thumbs up / down on that message rates
-    answer_at: dict[int, tuple[list[str], dict[str, Any]]] = field(default_factory=dict)
-    kept: list[dict[str, Any]] = field(default_factory=list)  # the turns the browser keeps (transcript.saved_turn)
-    feedback_id: int | None = None  # the last rating given, which a note is added to
+    box: str | None
+    messages: list[dict[str, str]]
+    panel: str | None
+    result: dict[str, Any] | None
+    shown: bool = True
 
 
 def _partner_choices() -> list[tuple[str, str]]:
@@ -141,7 +122,7 @@ class App:
         # write, keep Gradio's default of one at a time.
         self.parallel = assistant.settings.concurrency
         self.evals = _eval_api()
-        self._busy = InFlight()
+        self.sessions = Sessions(assistant.conversation)
         skip_missing_matplotlib()
 
     # -- Ask --------------------------------------------------------------------------------------
@@ -154,68 +135,98 @@ class App:
                 texts[src] = doc.text if doc else None
         return texts
 
-    def ask(self, question: str, session: ChatSession | None) -> Iterator[tuple[Any, ...]]:
-        """Stream an answer piece by piece, then show its sources and checked figures.
+    def _session(self, *sids: str | None) -> ChatSession | None:
+        """The conversation of the first id given that has one (the page's id, then a Gradio API caller's)."""
+        for sid in sids:
+            session = self.sessions.get(sid)
+            if session is not None:
+                return session
+        return None
 
-        A question the service refuses (empty, too long) is answered in the chat with the reason, and the
-        text stays in the box to be edited; nothing is ever left on "Searching the bulletins…".
+    def _turn(self, question: str, session: ChatSession) -> Turn:
+        """One question asked in ``session``: what the box, chat, sources panel and answer JSON show after.
+
+        A question the service refuses (empty, too long) is answered in the chat with the reason and the
+        text stays in the box to be edited; a failure ends the chat with a message, never a stuck spinner.
         """
         from assistant import EmptyIndexError
 
-        session = session or ChatSession(self.a.conversation())
         question = " ".join(clean_text(question).split())
+        refusal = None
         if not question:
-            note = {"role": "assistant", "content": render.message("Type a question first.", elem="span")}
-            yield gr.skip(), session.messages + [note], session, gr.skip(), gr.skip()
-            return
-        if len(question) > MAX_QUESTION_CHARS:
-            note = {"role": "assistant", "content": render.message(
-                f"This question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
-                "Shorten it and ask again.", elem="span")}
-            yield gr.skip(), session.messages + [note], session, gr.skip(), gr.skip()
-            return
+            refusal = "Type a question first."
+        elif len(question) > MAX_QUESTION_CHARS:
+            refusal = (f"This question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+                       "Shorten it and ask again.")
+        if refusal is not None:
+            note = {"role": "assistant", "content": render.message(refusal, elem="span")}
+            return Turn(None, session.messages + [note], None, None, shown=False)
         session.messages.append({"role": "user", "content": render.esc(question)})
-        pending = '<span class="notice">Searching the bulletins…</span>'
-        yield "", session.messages + [{"role": "assistant", "content": pending}], session, gr.skip(), gr.skip()
         try:
-            with self._busy:
-                result = session.conversation.ask(question).to_json()
+            result = session.conversation.ask(question).to_json()
         except (EmptyIndexError, ValueError) as exc:
-            session.messages.append({"role": "assistant", "content": render.message(str(exc), elem="span")})
-            yield "", list(session.messages), session, render.message(str(exc)), None
-            return
+            return self._failed(session, str(exc))
         except Exception as exc:  # noqa: BLE001 - the chat must end with a message, never a stuck spinner
             LOG.exception("ask failed for %r", question)
-            text = f"Sorry, the question could not be answered ({type(exc).__name__}). Please try again."
-            session.messages.append({"role": "assistant", "content": render.message(text, elem="span")})
-            yield "", list(session.messages), session, render.message(text), None
-            return
+            return self._failed(session, f"Sorry, the question could not be answered ({type(exc).__name__}). "
+                                         "Please try again.")
         session.last = result
-        pieces = render.answer_pieces(result["answer"]) if result["status"] == "answered" else [""]
-        if self._busy.value > 0:  # others are being answered: each streamed piece costs a whole chat re-sent, so none
-            pieces = pieces[-1:]
-        for i in range(1, len(pieces)):
-            bubble = {"role": "assistant", "content": render.answer_bubble(result, upto=i)}
-            yield "", session.messages + [bubble], session, gr.skip(), gr.skip()
-            time.sleep(STREAM_DELAY_S)
         session.messages.append({"role": "assistant", "content": render.answer_bubble(result)})
         session.answer_at[len(session.messages) - 1] = (session.conversation.history[:-1], result)
         session.kept.append(saved_turn(result))
-        panel = render.sources_html(result, self._texts(result), turn=len(session.conversation.turns))
-        yield "", list(session.messages), session, panel, result
+        panel = render.sources_html(result, self._texts(result), turn=len(session.conversation.history))
+        return Turn("", list(session.messages), panel, result)
 
-    def reset(self, session: ChatSession | None) -> tuple[Any, ...]:
+    @staticmethod
+    def _failed(session: ChatSession, text: str) -> Turn:
+        session.messages.append({"role": "assistant", "content": render.message(text, elem="span")})
+        return Turn("", list(session.messages), render.message(text), None)
+
+    def ask(self, question: str, sid: str | None) -> tuple[Any, ...]:
+        """Gradio's ``/ask`` endpoint (gradio_client and other tools): one question in the caller's session,
+        whose id Gradio keeps in the caller's ``gr.State``."""
+        sid, session = self.sessions.find(sid)
+        with session.lock:
+            turn = self._turn(question, session)
+        return (gr.skip() if turn.box is None else turn.box, turn.messages, sid,
+                turn.panel if turn.shown else gr.skip(), turn.result if turn.shown else gr.skip())
+
+    def page_ask(self, question: object, sid: object, turns: Any = None) -> dict[str, Any]:
+        """The page's Ask (``POST /ui/ask``, outside Gradio's queue): one question in the tab's conversation and
+        every value the tab shows after it, the chat already in the form Gradio's Chatbot takes.
+
+        ``turns``: what the browser kept of a conversation the server no longer has (restarted, or forgotten
+        as least recently used); it is restored and the question asked in it.
+        """
+        found = self.sessions.get(sid if isinstance(sid, str) else None)
+        if found is not None:
+            sid, session = str(sid), found
+        else:
+            sid, session = self._restored(kept(turns)) if turns else self.sessions.new()
+        with session.lock:
+            turn = self._turn(clean_text(question), session)
+            kept_turns = list(session.kept)
+        return {"session": sid, "box": turn.box, "chat": self.chat_value(turn.messages), "shown": turn.shown,
+                "sources": turn.panel, "result": turn.result, "kept": kept_turns,
+                "export": render.export_link(sid) if kept_turns else "", "footer": self.index_footer()}
+
+    def chat_value(self, messages: list[dict[str, str]]) -> Any:
+        """Chat messages as Gradio's Chatbot sends them to the browser (its own postprocessing)."""
+        return self.chat.postprocess(cast(Any, messages)).model_dump()
+
+    def reset(self, sid: str | None, page_sid: str | None = None) -> tuple[Any, ...]:
         """Start a new conversation: follow-ups no longer refer to earlier turns."""
+        session = self._session(page_sid, sid)
         if session is not None:
-            session.conversation.reset()
-            session.messages.clear()
-            session.last = None
-            session.answer_at.clear()
-            session.kept.clear()
-            session.feedback_id = None
-        return [], session, render.sources_html(None, {}), None
+            with session.lock:
+                session.conversation.reset()
+                session.messages.clear()
+                session.last = None
+                session.answer_at.clear()
+                session.kept.clear()
+                session.feedback_id = None
+        return [], sid, render.sources_html(None, {}), None
 
-    # -- Search -----------------------------------------------------------------------------------
     def search(self, query: str, partner: str | None, since: str, until: str) -> tuple[Any, ...]:
         """Grouped, highlighted hits, and the best hit opened in the bulletin viewer."""
         from assistant import EmptyIndexError
@@ -429,38 +440,46 @@ class App:
         return summary, render.failures_html(api["failing"](data)), files, self.baseline_choices()
 
     # -- Conversation kept, feedback, index ---------------------------------------------------------
-    def saved(self, session: ChatSession | None) -> tuple[Any, ...]:
-        """What the browser keeps of the conversation, its Markdown export, and the index footer."""
+    def saved(self, sid: str | None, page_sid: str | None = None) -> tuple[Any, ...]:
+        """What the browser keeps of the conversation, its export link, and the index footer."""
+        session = self._session(page_sid, sid)
         turns = list(session.kept) if session else []
-        return turns, self.export_markdown(session), self.index_footer()
+        shown = page_sid or sid
+        return turns, render.export_link(shown) if turns and shown else "", self.index_footer()
 
-    def restore(self, turns: Any, session: ChatSession | None) -> tuple[Any, ...]:
-        """Show a conversation the browser kept (after a reload); follow-ups resolve against its questions."""
+    def restore(self, turns: Any) -> tuple[Any, ...]:
+        """Show a conversation the browser kept (after a reload) in a new server-side conversation, whose id
+        the tab keeps; follow-ups resolve against its questions. Nothing kept: no conversation yet (the first
+        question makes one), so loading the page never pushes another tab's conversation out."""
         turns = kept(turns)
-        session = ChatSession(self.a.conversation())
         if not turns:
-            return [], session, render.sources_html(None, {}), None
+            return [], "", render.sources_html(None, {}), None
+        sid, session = self._restored(turns)
+        panel = render.sources_html(turns[-1], self._texts(turns[-1]), turn=len(turns))
+        return list(session.messages), sid, panel, turns[-1]
+
+    def _restored(self, turns: list[dict[str, Any]]) -> tuple[str, ChatSession]:
+        """A new conversation holding ``turns`` (what the browser kept), and its id."""
+        sid, session = self.sessions.new()
         session.conversation.restore([t["question"] for t in turns])
         for i, turn in enumerate(turns):
             session.messages.append({"role": "user", "content": render.esc(turn["question"])})
             session.messages.append({"role": "assistant", "content": render.answer_bubble(turn)})
             session.answer_at[len(session.messages) - 1] = ([t["question"] for t in turns[:i]], turn)
             session.kept.append(turn)
-        session.last = turns[-1]
-        panel = render.sources_html(turns[-1], self._texts(turns[-1]), turn=len(turns))
-        return list(session.messages), session, panel, turns[-1]
+        session.last = turns[-1] if turns else None
+        return sid, session
 
-    def export_markdown(self, session: ChatSession | None) -> str | None:
-        """The conversation with its sources as a Markdown file to download (None before the first answer)."""
-        if not session or not session.kept:
+    def export_markdown(self, sid: str | None) -> str | None:
+        """The conversation with its sources as Markdown (None before the first answer, or for an unknown id)."""
+        session = self._session(sid)
+        if session is None or not session.kept:
             return None
-        folder = Path(tempfile.mkdtemp(dir=self.tmp))
-        path = folder / "conversation.md"
-        path.write_text(to_markdown(session.kept), encoding="utf-8")
-        return str(path)
+        return to_markdown(session.kept)
 
-    def rate(self, session: ChatSession | None, note: str, data: gr.LikeData) -> str:
+    def rate(self, sid: str | None, page_sid: str | None, note: str, data: gr.LikeData) -> str:
         """A thumbs up / down on an answer, stored with the question, answer, citations, verdicts and index."""
+        session = self._session(page_sid, sid)
         index = data.index if isinstance(data.index, int) else data.index[0]
         entry = session.answer_at.get(index) if session else None
         if session is None or entry is None:
@@ -477,8 +496,9 @@ class App:
         noted = " with your note" if fb.note else "; add a note below if you like"
         return render.message(f"Thanks: thumbs {rating} saved{noted}.", ok=True)
 
-    def save_note(self, session: ChatSession | None, note: str) -> tuple[str, Any]:
-        """Add a note to the last rating given in this session."""
+    def save_note(self, sid: str | None, page_sid: str | None, note: str) -> tuple[str, Any]:
+        """Add a note to the last rating given in this conversation."""
+        session = self._session(page_sid, sid)
         if session is None or session.feedback_id is None:
             return render.message("Rate an answer first (thumbs up or down under it), then add a note."), gr.skip()
         try:
@@ -533,7 +553,10 @@ class App:
         return demo
 
     def _ask_tab(self, demo: gr.Blocks) -> None:
+        # The tab's conversation is kept on the server (ui.sessions) under an id the tab holds in ``sid``;
+        # a Gradio API caller's id is kept in its ``gr.State`` instead.
         session = gr.State(None)
+        sid = gr.Textbox("", visible=False, elem_id="ask-session")
         # The conversation survives a reload: the browser keeps its turns (encrypted by the server, per browser).
         saved = gr.BrowserState([], storage_key="customs-assistant-conversation")
         with gr.Row():
@@ -542,6 +565,7 @@ class App:
                                   render_markdown=False, buttons=["copy", "copy_all"],
                                   feedback_options=("Like", "Dislike"), placeholder="Ask about customs arrangements: "
                                   "answers quote the bulletins, with numbered sources.")
+                self.chat = chat
                 with gr.Row():
                     box = gr.Textbox(elem_id="ask-question", label="Your question", show_label=False, scale=5,
                                      autofocus=True, max_length=None,
@@ -550,8 +574,7 @@ class App:
                 gr.Examples(EXAMPLES, inputs=[box], label="Try one of these", elem_id="ask-examples")
                 with gr.Row():
                     new = gr.Button("New conversation", elem_id="ask-reset", size="sm")
-                    export = gr.DownloadButton("Export conversation (Markdown)", value=None, size="sm",
-                                               elem_id="ask-export")
+                    export = gr.HTML("", elem_id="ask-export")
                 with gr.Row():
                     note = gr.Textbox(label="Note on your rating (optional)", elem_id="feedback-note", scale=4,
                                       placeholder="Rate an answer with the thumbs under it; say what was wrong here")
@@ -561,18 +584,23 @@ class App:
                 sources = gr.HTML(render.sources_html(None, {}), elem_id="ask-sources")
                 with gr.Accordion("Answer JSON", open=False):
                     raw = gr.JSON(elem_id="ask-json")
-        asked = gr.on([send.click, box.submit], self.ask, inputs=[box, session],
-              outputs=[box, chat, session, sources, raw], api_name="ask", concurrency_limit=self.parallel)
-        asked.then(self.saved, inputs=[session], outputs=[saved, export, self.footer], api_visibility="private")
-        new.click(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_name="reset").then(
-            self.saved, inputs=[session], outputs=[saved, export, self.footer], api_visibility="private")
-        chat.clear(self.reset, inputs=[session], outputs=[chat, session, sources, raw], api_visibility="private").then(
-            self.saved, inputs=[session], outputs=[saved, export, self.footer], api_visibility="private")
-        demo.load(self.restore, inputs=[saved, session], outputs=[chat, session, sources, raw],
-                  api_visibility="private").then(self.saved, inputs=[session], outputs=[saved, export, self.footer],
-                                                 api_visibility="private")
-        chat.like(self.rate, inputs=[session, note], outputs=[rated], api_visibility="private")
-        save_note.click(self.save_note, inputs=[session, note], outputs=[rated, note], api_name="feedback_note")
+        # The page asks through POST /ui/ask (ui.page), outside Gradio's queue: a queued event cost the server
+        # about four times the answer itself (session set-up, postprocessing, the SSE stream).
+        shown = [box, chat, sid, sources, raw, saved, export, self.footer]
+        gr.on([send.click, box.submit], None, inputs=shown, outputs=shown, js=page.ASK_JS,
+              api_visibility="private")
+        # Gradio's /ask endpoint for gradio_client and other tools, with no control on the page.
+        api_ask = gr.Button(visible=False)
+        api_ask.click(self.ask, inputs=[box, session], outputs=[box, chat, session, sources, raw], api_name="ask",
+                      concurrency_limit=self.parallel)
+        keep = {"fn": self.saved, "inputs": [session, sid], "outputs": [saved, export, self.footer],
+                "api_visibility": "private"}
+        new.click(self.reset, inputs=[session, sid], outputs=[chat, session, sources, raw], api_name="reset").then(**keep)
+        chat.clear(self.reset, inputs=[session, sid], outputs=[chat, session, sources, raw],
+                   api_visibility="private").then(**keep)
+        demo.load(self.restore, inputs=[saved], outputs=[chat, sid, sources, raw], api_visibility="private").then(**keep)
+        chat.like(self.rate, inputs=[session, sid, note], outputs=[rated], api_visibility="private")
+        save_note.click(self.save_note, inputs=[session, sid, note], outputs=[rated, note], api_name="feedback_note")
 
     def _search_tab(self) -> None:
         with gr.Row():
@@ -723,11 +751,6 @@ def _specs(text: str | None) -> list[str]:
 GRADIO_ENV_DEFAULTS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The whole web app over one assistant (one shared index, one conversation per browser session)."""
-    return App(assistant).build()
-
-
 # Light unless the reader chose dark: Gradio would otherwise follow the OS setting on its own. The choice is
 # remembered in localStorage and passed to Gradio as its ``__theme`` URL parameter before the page mounts.
 THEME_KEY = "customs-assistant-theme"
@@ -761,15 +784,10 @@ THEME_TOGGLE_JS = f"""() => {{
 }}"""
 
 
-def launch_options(assistant: Assistant) -> dict[str, Any]:
-    """Options ``Blocks.launch`` needs in Gradio 6 (CSS and head moved there) plus the upload size cap.
-
-    ``share=False`` and ``_frontend=False``: never fall back to a public share link, and skip Gradio's
-    start-up self-request (a 3-second HEAD of the page that fails on a loaded machine and then stops the
-    server right after "Running on local URL").
-    """
+def mount_options(assistant: Assistant) -> dict[str, Any]:
+    """What ``gr.mount_gradio_app`` needs in Gradio 6 (CSS and head moved there) plus the upload size cap."""
     return {"css": render.CSS, "head": THEME_HEAD, "max_file_size": assistant.settings.max_file_bytes,
-            "footer_links": ["api"], "share": False, "_frontend": False}
+            "footer_links": ["api"]}
 
 
 def _no_proxy_for(host: str) -> None:
@@ -788,7 +806,5 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> No
     """Start the web app and block until interrupted (``customs-assistant serve``)."""
     check_port(host, port)
     _no_proxy_for(host)
-    demo = build_app(assistant)
-    # Mounted, not launched: our CORS policy instead of Gradio's (ui/server.py).
-    options = {k: v for k, v in launch_options(assistant).items() if k not in ("share", "_frontend")}
-    run_server(web_app(demo, assistant, options), host, port)
+    # Mounted, not launched: our CORS policy instead of Gradio's, and the page's own routes (ui/server.py).
+    run_server(web_app(App(assistant), mount_options(assistant)), host, port)

@@ -104,6 +104,10 @@ mark{background:var(--ca-mark-bg);color:var(--ca-mark-text);padding:0 1px;border
 }
 .metrics{border-collapse:collapse}
 .metrics td,.metrics th{border:1px solid var(--ca-border);padding:2px 8px;text-align:left}
+/* the Ask tab while its question is being answered (ui.page.ASK_JS sets the class) */
+#ask-chat.ca-asking::after{content:"Searching the bulletins\2026";display:block;padding:4px 12px;
+  color:var(--ca-muted);font-style:italic}
+.export-link{color:var(--ca-accent);font-size:var(--text-sm)}
 """
 
 
@@ -197,12 +201,6 @@ def quote_in_context(text: str | None, start: int, end: int, quote: str | None =
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def answer_pieces(answer: str) -> list[str]:
-    """The answer cut after each citation marker: the units the chat streams one at a time."""
-    pieces = [p for p in re.split(r"(?<=\])\s+", answer.strip()) if p]
-    return pieces or [answer]
-
-
 def claims_of(checks: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     """Every checked claim of an answer, whether checks hold claim lists or are bare claims."""
     claims: list[dict[str, Any]] = []
@@ -270,8 +268,8 @@ def annotate(text: str, claims: Sequence[Mapping[str, Any]] = ()) -> str:
 CLOSEST_LEAD = " Closest announcements: "
 
 
-def answer_bubble(result: Mapping[str, Any], upto: int | None = None) -> str:
-    """The chat message for an answer, cut to its first ``upto`` pieces while streaming.
+def answer_bubble(result: Mapping[str, Any]) -> str:
+    """The chat message for an answer.
 
     A not-found answer keeps its reason (what the bulletins do not give, and any dated reference) and
     lists the closest announcements, so the chat alone says why nothing was found.
@@ -280,9 +278,7 @@ def answer_bubble(result: Mapping[str, Any], upto: int | None = None) -> str:
     if result.get("status") == "not_found":
         return ('<div class="not-found-bubble"><strong>Not found in the bulletins.</strong> '
                 + annotate(not_found_reason(result), claims) + closest_list(result.get("closest")) + "</div>")
-    pieces = answer_pieces(str(result.get("answer") or ""))
-    shown = " ".join(pieces if upto is None else pieces[:upto])
-    return annotate(shown, claims)
+    return annotate(str(result.get("answer") or "").strip(), claims)
 
 
 def not_found_reason(result: Mapping[str, Any]) -> str:
@@ -569,6 +565,12 @@ def ingest_html(name: str, report: Mapping[str, Any]) -> str:
     if not parts:
         parts.append(f"<li>{esc(name)}: nothing happened</li>")
     return "".join(parts)
+
+
+def export_link(sid: str) -> str:
+    """The Ask tab's link to download its conversation as Markdown (served by ``ui.page``)."""
+    return (f'<a id="ask-export-link" class="export-link" href="ui/export?session={esc(sid)}" '
+            'download="conversation.md">Export conversation (Markdown)</a>')
 
 
 def message(text: str, ok: bool = False, elem: str = "p") -> str:

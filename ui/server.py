@@ -18,21 +18,27 @@ import gradio as gr
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from ui import page
+from ui.api import answering_pool, runner
 from ui.api import router as api_router
 from ui.net import PortError
 
 if TYPE_CHECKING:
-    from assistant import Assistant
+    from ui.app import App
 
 ALLOWED_ORIGINS: list[str] = []  # the app's own origin needs no grant; nothing else gets one
 
 
-def web_app(demo: gr.Blocks, assistant: Assistant, mount_options: dict[str, Any]) -> FastAPI:
-    """The ASGI app ``serve`` runs: ``demo`` at ``/`` behind our CORS policy."""
+def web_app(page_app: App, mount_options: dict[str, Any]) -> FastAPI:
+    """The ASGI app ``serve`` runs: the page built by ``page_app`` at ``/``, its Ask route, and the JSON API,
+    behind our CORS policy. The page needs its route: it is served this way, never by ``Blocks.launch``."""
+    demo = page_app.build()
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(CORSMiddleware, allow_origins=ALLOWED_ORIGINS, allow_credentials=False,
                        allow_methods=["GET", "POST"])
-    app.include_router(api_router(assistant))  # /api/…: JSON for other tools, outside Gradio's queue
+    pool = answering_pool(page_app.a)  # one set of answering threads for the page and the tools
+    app.include_router(api_router(page_app.a, pool))  # /api/…: JSON for other tools, outside Gradio's queue
+    app.include_router(page.router(page_app, runner(pool)))  # /ui/…: the page's Ask, outside Gradio's queue
     return gr.mount_gradio_app(app, demo, path="/", **mount_options)
 
 
