@@ -328,7 +328,10 @@ class Assistant:
         Bulletins ingested before sentence vectors were stored get theirs here, stored once (up to
         ``limit`` sentences per start); returns how many sentences were embedded.
         """
+        from corpus import regions
+
         self.embedder.embed(["warm up"])
+        regions.load()
         if self.catalog.count():
             self.ask(WARM_UP_QUESTION)
         embedded = 0

@@ -6,6 +6,7 @@ totals, as-of dates, asides, and a correction notice that corrects another bulle
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from corpus.dates import PartialDate, publication_date, weekday_dates
 from corpus.loader import load_text
@@ -149,3 +150,15 @@ def test_regions_from_the_packaged_table_and_question_words() -> None:
     assert not in_region("Chile", "africa") and not in_region("European Union", "europe")
     assert regions_named("Which South American or Central Asian partners?") == ("south america", "central asia")
     assert all(REGION_WORDS[w] == REGION_WORDS[w].lower() for w in REGION_WORDS)
+
+
+def test_the_region_table_is_read_without_importing_its_package() -> None:
+    """country_converter imports pandas (~0.4 s, once paid by a server's first question): only its file is read."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from corpus import regions; regions.load(); "
+            "print(len(regions._table()), 'country_converter' in sys.modules, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(Path(__file__).resolve().parent.parent)).stdout.split()
+    assert int(out[0]) > 200 and out[1:] == ["False", "False"]

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant import Conversation
 
-MAX_SESSIONS = 2000  # each holds its chat as HTML (tens of KB); 2,000 tabs stay well under 100 MB
+# Each conversation holds its chat as HTML and its answers' JSON, ~20 KB a turn: 500 conversations of five turns
+# are ~50 MB. One forgotten costs little: its tab asks again with the turns the browser kept (ui.page).
+MAX_SESSIONS = 500
 
 
 @dataclass
