@@ -230,10 +230,11 @@ class Assistant:
     def bulletin(self, source: str) -> DocumentRow | None:
         return self.catalog.document(source)
 
-    def require_index(self) -> None:
+    def require_index(self, snap: Snapshot | None = None) -> None:
         """EmptyIndexError, with the ingest hint, when nothing is indexed: what ask, search and every evaluation
-        run (the CLI's and the app's) check first."""
-        if self.catalog.count() == 0:
+        run (the CLI's and the app's) check first. A caller holding the generation's snapshot asks it (a
+        question then makes no count of the bulletins, a scan of the table)."""
+        if (not snap.docs) if snap is not None else self.catalog.count() == 0:
             raise EmptyIndexError(
                 f"the index at {self.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first"
             )
@@ -401,11 +402,11 @@ class Assistant:
         ``history`` holds the earlier questions of a conversation, so follow-ups resolve against them.
         """
         question = _valid_text(question, "question")
-        self.require_index()
+        snap = self.snapshot()
+        self.require_index(snap)
         t0 = time.perf_counter()
         intent = self.understand(question, history)
         qvec = self.scorer.vectors([intent.query])[0]
-        snap = self.snapshot()
         retriever = self.retriever
         # Sentence scoring reranks what retrieval finds, so it is given a wider net than top_k.
         passages = retriever.retrieve(intent.query, max(self.settings.top_k, EVIDENCE_DEPTH), query_vector=qvec,

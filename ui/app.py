@@ -127,11 +127,14 @@ class App:
 
     # -- Ask --------------------------------------------------------------------------------------
     def _texts(self, result: dict[str, Any]) -> dict[str, str | None]:
+        """The full texts of the bulletins an answer cites or names as closest, from the index generation's
+        snapshot the answer was read from (held in memory; no read per bulletin)."""
+        docs = self.a.snapshot().by_source
         texts: dict[str, str | None] = {}
         for c in [*(result.get("citations") or []), *(result.get("closest") or [])]:
             src = c.get("source")
             if src and src not in texts:
-                doc = self.a.bulletin(src)
+                doc = docs.get(src)
                 texts[src] = doc.text if doc else None
         return texts
 
