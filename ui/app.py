@@ -127,8 +127,8 @@ class App:
 
     # -- Ask --------------------------------------------------------------------------------------
     def _texts(self, result: dict[str, Any]) -> dict[str, str | None]:
-        """The full texts of the bulletins an answer cites or names as closest, from the index generation's
-        snapshot the answer was read from (held in memory; no read per bulletin)."""
+        """The full texts of the bulletins an answer cites or names as closest, from the index's snapshot (the
+        one the answer was just read from, held in memory: no catalog read per bulletin)."""
         docs = self.a.snapshot().by_source
         texts: dict[str, str | None] = {}
         for c in [*(result.get("citations") or []), *(result.get("closest") or [])]:
