@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.records import Passage
+from corpus.remember import remembered
 from corpus.sentences import Sentence, addressed_to_software, split_sentences
 from index.embedder import Embedder
 
@@ -30,7 +31,7 @@ _ALIASES = {"plan": "future", "next": "future", "upcoming": "future", "grow": "i
             "companie": "enterprise", "operator": "enterprise", "busines": "enterprise"}
 
 
-@lru_cache(maxsize=1 << 14)
+@remembered(1 << 14)
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased words that carry meaning, lightly stemmed so 'signed' meets 'signing'.
 
@@ -114,7 +115,7 @@ class SentenceScorer:
         return sorted(out, key=lambda e: e.score, reverse=True)
 
 
-@lru_cache(maxsize=1 << 14)
+@remembered(1 << 14)
 def _addressed(sentence: str) -> bool:
     """``addressed_to_software``, remembered per sentence like its words (~1 ms an answer)."""
     return addressed_to_software(sentence)

@@ -419,5 +419,5 @@ def register_economies() -> None:
     if missing:
         partners._TABLE = table.rstrip("\n") + "\n" + "\n".join(missing) + "\n"  # type: ignore[attr-defined]
         # all built from the table
-        for cached in (partners._aliases, partners._pattern, partners._lowered, partners._mentions_of):
+        for cached in (partners._aliases, partners._pattern, partners._lowered, partners._scan):
             cached.cache_clear()

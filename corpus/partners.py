@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corpus.remember import remembered
+
 # Canonical name first, then aliases and demonyms ("Kenyan AEOs" speak of Kenya). Lower-case matching; word
 # boundaries enforced.
 _TABLE = """
@@ -261,19 +263,10 @@ def find_mentions(text: str) -> list[Mention]:
 
     The pattern alternates over every alias, so a scan costs about a microsecond a character; reading a
     bulletin asks it of the same sentence for each figure in it, so sentence-sized texts are remembered."""
-    if len(text) <= _REMEMBERED_CHARS:
-        return list(_mentions_of(text))
     return list(_scan(text))
 
 
-_REMEMBERED_CHARS = 2_000  # a long sentence; longer texts (whole bulletins, drafts) are scanned each time
-
-
-@lru_cache(maxsize=4096)
-def _mentions_of(text: str) -> tuple[Mention, ...]:
-    return _scan(text)
-
-
+@remembered(4096)
 def _scan(text: str) -> tuple[Mention, ...]:
     out = []
     for m in _pattern().finditer(text):

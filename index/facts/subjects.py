@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from corpus import find_mentions
 from corpus.partners import Mention
+from corpus.remember import remembered
 from corpus.rules import MONTHS
 from index.facts.numbers import Quantity
 from index.facts.rules import ROLE_CUES, ROLE_OBJECTS, compile_roles
@@ -141,19 +141,10 @@ def key_terms(text: str, drop: Sequence[tuple[int, int]] = ()) -> list[str]:
     Every figure of a sentence asks for the sentence's terms with all its figures blanked, the same text each
     time; the two dozen synonym passes are made once per distinct sentence-sized text."""
     text = _blank(text, [*drop, *((m.start, m.end) for m in _mentions(text))])
-    if len(text) <= _REMEMBERED_CHARS:
-        return list(_terms_of(text))
     return list(_terms(text))
 
 
-_REMEMBERED_CHARS = 2_000  # a long sentence; longer texts are read each time
-
-
-@lru_cache(maxsize=8192)
-def _terms_of(text: str) -> tuple[str, ...]:
-    return _terms(text)
-
-
+@remembered(8192)
 def _terms(text: str) -> tuple[str, ...]:
     for pattern, repl in _SYNONYMS:
         text = pattern.sub(repl, text)
