@@ -50,7 +50,7 @@ async def body_of(request: Request) -> dict[str, Any] | JSONResponse:
     return body
 
 
-async def _with_text(request: Request, key: str) -> tuple[dict[str, Any], str] | JSONResponse:
+async def with_text(request: Request, key: str) -> tuple[dict[str, Any], str] | JSONResponse:
     """The request's JSON object and its string field ``key``, or the error response saying why not."""
     body = await body_of(request)
     if isinstance(body, JSONResponse):
@@ -96,7 +96,7 @@ def router(assistant: Assistant, pool: ThreadPoolExecutor) -> APIRouter:
 
     @api.post("/ask")
     async def ask(request: Request) -> JSONResponse:
-        got = await _with_text(request, "question")
+        got = await with_text(request, "question")
         if isinstance(got, JSONResponse):
             return got
         body, question = got
@@ -107,7 +107,7 @@ def router(assistant: Assistant, pool: ThreadPoolExecutor) -> APIRouter:
 
     @api.post("/check")
     async def check(request: Request) -> JSONResponse:
-        got = await _with_text(request, "text")
+        got = await with_text(request, "text")
         if isinstance(got, JSONResponse):
             return got
         return await run(lambda: assistant.check(got[1]).to_json())

@@ -194,24 +194,23 @@ class App:
         return (gr.skip() if turn.box is None else turn.box, turn.messages, sid,
                 turn.panel if turn.shown else gr.skip(), turn.result if turn.shown else gr.skip())
 
-    def page_ask(self, question: object, sid: object, turns: Any = None) -> dict[str, Any]:
+    def page_ask(self, question: str, sid: str | None, turns: Any = None) -> dict[str, Any]:
         """The page's Ask (``POST /ui/ask``, outside Gradio's queue): one question in the tab's conversation and
         every value the tab shows after it, the chat already in the form Gradio's Chatbot takes.
 
         ``turns``: what the browser kept of a conversation the server no longer has (restarted, or forgotten
         as least recently used); it is restored and the question asked in it.
         """
-        found = self.sessions.get(sid if isinstance(sid, str) else None)
-        if found is not None:
-            sid, session = str(sid), found
+        found = self.sessions.get(sid)
+        if found is not None and sid is not None:
+            session = found
         else:
             sid, session = self._restored(kept(turns)) if turns else self.sessions.new()
         with session.lock:
-            turn = self._turn(clean_text(question), session)
-            kept_turns = list(session.kept)
+            turn = self._turn(question, session)
+            kept_turns, export, footer = self.saved(sid)
         return {"session": sid, "box": turn.box, "chat": self.chat_value(turn.messages), "shown": turn.shown,
-                "sources": turn.panel, "result": turn.result, "kept": kept_turns,
-                "export": render.export_link(sid) if kept_turns else "", "footer": self.index_footer()}
+                "sources": turn.panel, "result": turn.result, "kept": kept_turns, "export": export, "footer": footer}
 
     def chat_value(self, messages: list[dict[str, str]]) -> Any:
         """Chat messages as Gradio's Chatbot sends them to the browser (its own postprocessing)."""

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ui import render
-from ui.api import body_of, error
+from ui.api import error, with_text
 
 if TYPE_CHECKING:
     from ui.app import App
@@ -64,12 +64,11 @@ def router(app: App, run: Run) -> APIRouter:
 
     @routes.post("/ask")
     async def ask(request: Request) -> JSONResponse:
-        body = await body_of(request)
-        if isinstance(body, JSONResponse):
-            return body
-        question, sid, turns = body.get("question"), body.get("session"), body.get("kept")
-        if not isinstance(question, str):
-            return error(400, '"question" must be a string')
+        got = await with_text(request, "question")
+        if isinstance(got, JSONResponse):
+            return got
+        body, question = got
+        sid, turns = body.get("session"), body.get("kept")
         if sid is not None and not isinstance(sid, str):
             return error(400, '"session" must be a string')
         if turns is not None and not isinstance(turns, list):
