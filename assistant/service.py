@@ -329,10 +329,11 @@ class Assistant:
         Bulletins ingested before sentence vectors were stored get theirs here, stored once (up to
         ``limit`` sentences per start); returns how many sentences were embedded.
         """
-        from corpus import regions
+        from corpus import partners, regions
 
         self.embedder.embed(["warm up"])
         regions.load()
+        partners.english_words()  # read on the first misspelt word: ~40 ms the first user would wait for
         if self.catalog.count():
             self.ask(WARM_UP_QUESTION)
         embedded = 0

@@ -12,6 +12,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.retrieve import Filters, _allowed
 from conftest import ROOT
@@ -75,3 +78,35 @@ def test_filtered_dense_ranking_equals_the_stores_filtered_search(indexed: Any, 
     got = [h.chunk_id for h in retriever._dense(vector, filters)]
     assert got == [h.chunk_id for h in indexed.store.query(vector, 3, filters.store_filter())]
     assert got
+
+
+class _Fixed(BaseRetriever):
+    """A ranking as a llama-index retriever: the fusion retriever's public path asks it."""
+
+    def __init__(self, ranking: list[tuple[str, float]]) -> None:
+        super().__init__()
+        self.ranking = ranking
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return _nodes(self.ranking)
+
+
+def _nodes(ranking: list[tuple[str, float]]) -> list[NodeWithScore]:
+    return [NodeWithScore(node=TextNode(id_=cid, text=cid), score=s) for cid, s in ranking]
+
+
+@pytest.mark.parametrize("dense,keyword", [
+    ([("a", 0.9), ("b", 0.8), ("c", 0.7)], [("c", 12.0), ("d", 3.0), ("a", 1.0)]),
+    ([("a", 0.5), ("b", 0.5), ("c", 0.5)], [("b", 2.0), ("b2", 2.0)]),  # ties keep their order
+    ([], [("k", 1.0), ("l", 0.5)]),
+    ([("x", 0.3)], []),
+])
+def test_fusion_is_llama_index_reciprocal_rank_fusion(indexed: Any, dense: list[tuple[str, float]],
+                                                     keyword: list[tuple[str, float]]) -> None:
+    """The retriever fuses its two rankings with llama-index's reciprocal rank fusion called directly; the
+    order and fused scores are those of the fusion retriever's public ``retrieve`` over the same rankings."""
+    public = QueryFusionRetriever([_Fixed(dense), _Fixed(keyword)], llm=MockLLM(), mode="reciprocal_rerank",
+                                  similarity_top_k=100, num_queries=1, use_async=False).retrieve("a question")
+    ours = indexed.retriever._fused("a question", _nodes(dense), _nodes(keyword))
+    assert [(n.node.node_id, n.score) for n in ours] == [(n.node.node_id, n.score) for n in public]
+    assert len(ours) == len({cid for cid, _ in dense + keyword})
