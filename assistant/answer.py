@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from assistant.evidence import Evidence
 from assistant.records import Citation
+from corpus.patterns import rx
 
 # Below this a sentence does not answer the question (calibrated on the seed gold set with
 # `customs-assistant eval seed`; MiniLM cosine for unrelated customs text sits around 0.1-0.3).
@@ -101,12 +102,12 @@ def _rows_under(e: Evidence, max_rows: int = 6) -> int | None:
     """The document offset where the table or list right under a heading-like sentence ends, or None when the
     sentence is no heading (it has a figure, or is long) or nothing tabular follows it in its passage."""
     words = e.sentence.text.split()
-    if len(words) > 8 or re.search(r"\d", e.sentence.text):
+    if len(words) > 8 or rx(r"\d").search(e.sentence.text):
         return None
     p = e.passage
     pos = e.sentence.end - p.start
     end, rows = None, 0
-    for line in re.finditer(r"[^\n]*", p.text[pos:]):
+    for line in rx(r"[^\n]*").finditer(p.text[pos:]):
         if not line.group(0).strip():
             continue
         if not _ROW.match(line.group(0)) or rows == max_rows:
@@ -119,7 +120,7 @@ def _rows_under(e: Evidence, max_rows: int = 6) -> int | None:
 def as_sentence(text: str) -> str:
     """A quoted sentence as it stands in running text: trimmed, on one line (a bulletin's hard line break inside a
     sentence is layout, not meaning; the citation keeps the exact span), and ending with a full stop."""
-    text = re.sub(r"\s*\n\s*", " ", text.strip()).lstrip(";, ")
+    text = rx(r"\s*\n\s*").sub(" ", text.strip()).lstrip(";, ")
     return text if text.endswith((".", "!", "?", "。")) else text + "."
 
 

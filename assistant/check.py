@@ -20,6 +20,7 @@ from typing import Any
 from assistant.enumeration import listed
 from assistant.lifecycle import roles_asked
 from corpus import Sentence, find_mentions, split_sentences
+from corpus.patterns import rx
 from corpus.rules import WEEKDAYS
 from index.facts import (
     Fact,
@@ -200,7 +201,7 @@ class ClaimChecker:
         # ("Indonesia (12 March 2024)") dates the one step the question asks about.
         self._asked = frozenset(key_terms(question)) if question and _HOW_MUCH.search(question) else frozenset()
         self._question = question
-        years = re.findall(r"\b(?:19|20)\d\d\b", question)
+        years = rx(r"\b(?:19|20)\d\d\b").findall(question)
         self._asked_year = years[-1] if years else None  # "by the end of 2023": the figure asked is 2023's
         roles = roles_asked(question, None) if question else []
         self._asked_role = roles[0] if len(roles) == 1 and roles[0] not in NOT_AN_ARRANGEMENT else None
@@ -287,7 +288,7 @@ class ClaimChecker:
         results = [(f, agree(q, f)) for _, _, f in scored]
         if not period and self._asked_year and q.kind not in ("date", "year"):
             dated = [f for f, a in results if a == "yes" and (f.period == self._asked_year or (
-                not f.period and re.search(rf"\b(?:end of|as of|as at|by)\s+(?:\w+\s+)?{self._asked_year}\b", f.quote)))]
+                not f.period and rx(rf"\b(?:end of|as of|as at|by)\s+(?:\w+\s+)?{self._asked_year}\b").search(f.quote)))]
             if dated:  # an answer about the year the question names: that year's figure, however superseded
                 return make("supported", fact=dated[0], note=f"the figure for {self._asked_year}, as asked")
         current = [f for f, a in results if a == "yes" and f.id not in superseded and f.role != "previous"]
@@ -421,7 +422,7 @@ class ClaimChecker:
             own = [f for f in facts.of_source(fact.source) if f.kind == "date"
                    and not f.subject.startswith("publication date") and f.sent_start <= fact.sent_start]
             dates = [f for f in own if f.sent_start == fact.sent_start]
-            if not dates and own and re.search(r"\b(?:same|that) date\b", fact.quote, re.I):
+            if not dates and own and rx(r"\b(?:same|that) date\b", re.I).search(fact.quote):
                 # "As of the same date there were 5,612": the date of the sentence before
                 dated = [f for f in own if _AS_OF.search(f.quote[:f.start - f.sent_start])] or own
                 last = max(f.sent_start for f in dated)
@@ -486,7 +487,7 @@ class ClaimChecker:
                     rivals = [f for quote in ranked for f in fitting if f.quote == quote
                               if (not said.surface or not f.surface or f.surface == said.surface)
                               and not f.subject.startswith("publication date")
-                              and not (f.kind == "date" and not re.search(r"\d", f.expr))
+                              and not (f.kind == "date" and not rx(r"\d").search(f.expr))
                               and (q.kind not in ("date", "year") or f.event == said.event)
                               and not any(agree(o, f) == "yes" for o in stated if _kinds_fit(o, f))]
                     if rivals and not any(agree(q, f) == "partial" for f in in_sentence):
@@ -574,7 +575,7 @@ def claim_economies(sentence: str, start: int, end: int) -> set[str]:
         return set()
     last = mentions[-1]
     out = {last.name}
-    if len(mentions) > 1 and re.fullmatch(r"\s*[–-]\s*|\s+and\s+", sentence[mentions[-2].end:last.start]):
+    if len(mentions) > 1 and rx(r"\s*[–-]\s*|\s+and\s+").fullmatch(sentence[mentions[-2].end:last.start]):
         out.add(mentions[-2].name)
     return out
 
@@ -638,8 +639,8 @@ def _bare_date(sentence: str, start: int, end: int) -> bool:
     ends = [p for p in (sentence.find(";", end), sentence.find(":", end)) if p >= 0]
     hi = min(ends) if ends else len(sentence)
     clause = sentence[lo:start] + " " + sentence[end:hi]  # "On 9 April 2024: the report …": the part before ":"
-    clause = re.sub(r"\([^()]*\)", " ", clause)  # an aside ("(the report dated …)") is not the clause's own words
-    return len(re.findall(r"[A-Za-z]{2,}", clause)) <= 12
+    clause = rx(r"\([^()]*\)").sub(" ", clause)  # an aside ("(the report dated …)") is not the clause's own words
+    return len(rx(r"[A-Za-z]{2,}").findall(clause)) <= 12
 
 
 def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:
@@ -647,7 +648,7 @@ def _as_of_date(text: str, q: Quantity, inside: Sequence[Quantity]) -> bool:
     if q.kind not in ("date", "year") or not _AS_OF.search(text[max(0, q.start - 20):q.start]):
         return False
     # only a figure of its own clause: in "Three stages: compare … by the end of 2024; …" the year dates a step
-    return any(o.kind not in ("date", "year") and not re.search(r"[;:]", text[min(o.end, q.end):max(o.start, q.start)])
+    return any(o.kind not in ("date", "year") and not rx(r"[;:]").search(text[min(o.end, q.end):max(o.start, q.start)])
                for o in inside)
 
 
@@ -838,7 +839,7 @@ def _through_citation(q: Quantity, text: str, cited: Cited, facts: FactIndex) ->
     if not cited:
         return None
     marks = _MARKS.search(text, q.end)
-    numbers = [int(n) for n in re.findall(r"\d+", marks.group(0))] if marks else []
+    numbers = [int(n) for n in rx(r"\d+").findall(marks.group(0))] if marks else []
     for n in numbers:
         if n not in cited:
             continue

@@ -19,6 +19,7 @@ from assistant.evidence import Evidence, content_words, sentences_of
 from assistant.understand import Intent
 from corpus.clean import CELL_SEP
 from corpus.partners import find_mentions
+from corpus.patterns import rx
 from corpus.records import PartialDate
 from corpus.regions import in_region
 from index.catalog import DocumentRow
@@ -486,7 +487,7 @@ class Composer:
                 label, _, cells = row.partition(sep)
                 shared = content_words(label) & asked
                 other_kind = ("%" in cells) != ("%" in fact.quote)  # a share beside an amount, an amount beside a share
-                if re.search(r"\d", cells) and (shared - own or (shared and other_kind)):
+                if rx(r"\d").search(cells) and (shared - own or (shared and other_kind)):
                     picked.append((start, end))
         parts = []
         for start, end in sorted(picked)[:2]:
@@ -879,22 +880,22 @@ def _prose_twin(fact: Fact, siblings: Sequence[Fact]) -> Fact:
 def wanted_kinds(question: str) -> set[str]:
     """The kinds of fact a figure question asks for, from its wording; empty means any."""
     q = question.lower()
-    if re.search(r"\b(share|percentage|proportion|percent|how fast|growth rate|rate of growth|by how much|"
-                 r"how much did .* (?:grow|increase|rise|fall))\b|%", q):
+    if rx(r"\b(share|percentage|proportion|percent|how fast|growth rate|rate of growth|by how much|"
+                 r"how much did .* (?:grow|increase|rise|fall))\b|%").search(q):
         return {"percent"}
-    if re.search(r"\bhow (?:much|large|big) (?:was|is|were|are) the (?:increase|decrease|change|growth|rise|fall|drop|"
-                 r"decline)\b", q):
+    if rx(r"\bhow (?:much|large|big) (?:was|is|were|are) the (?:increase|decrease|change|growth|rise|fall|drop|"
+                 r"decline)\b").search(q):
         return {"percent", "money"}  # a change is given as a share or as an amount
-    if re.search(r"\b(which|what) year\b", q):
+    if rx(r"\b(which|what) year\b").search(q):
         return {"year"}
     # "the first half of 2024", "the first nine months": a period, not a rank
-    ranked = re.sub(r"\b(?:first|second|third|fourth|last)\s+(?:half|quarter|\w+ months|month|week)\b", " ", q)
-    if re.search(r"\b(which|what) number\b|\brank\w*\b|\bwhich place\b|\b(first|second|third)\b", ranked):
+    ranked = rx(r"\b(?:first|second|third|fourth|last)\s+(?:half|quarter|\w+ months|month|week)\b").sub(" ", q)
+    if rx(r"\b(which|what) number\b|\brank\w*\b|\bwhich place\b|\b(first|second|third)\b").search(ranked):
         return {"ordinal"}
-    if re.search(r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bbillion\b|\bmillion\b|"
-                 r"\bwhat (?:was|were|is|are) (?:the )?(?:[\w–'-]+\s+){0,3}(?:trade|exports?|imports?)\b", q):
+    if rx(r"\bhow much\b|\bvalue\b|\bworth\b|\bamount\b|\bbillion\b|\bmillion\b|"
+                 r"\bwhat (?:was|were|is|are) (?:the )?(?:[\w–'-]+\s+){0,3}(?:trade|exports?|imports?)\b").search(q):
         return {"money"}
-    if re.search(r"\bhow many\b|\bnumber of\b", q):
+    if rx(r"\bhow many\b|\bnumber of\b").search(q):
         return {"count"}
     return set()
 
@@ -927,8 +928,8 @@ def _has_year(norm: str) -> bool:
 
 
 def _topic(question: str) -> str:
-    m = re.search(r"\b(tariffs?|duty rates?|duty|duties|tax(?:es)?|vat|hs codes?|exchange rates?|weather|quotas?|"
-                  r"anti-?dumping|visas?|excise|rules? of origin)\b", question, re.I)
+    m = rx(r"\b(tariffs?|duty rates?|duty|duties|tax(?:es)?|vat|hs codes?|exchange rates?|weather|quotas?|"
+                  r"anti-?dumping|visas?|excise|rules? of origin)\b", re.I).search(question)
     return m.group(1).lower() if m else "that topic"
 
 

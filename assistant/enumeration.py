@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.patterns import rx
+
 # The count, up to three words naming what is counted, then the colon that opens the list.
 _HEAD = re.compile(r"^(?:\s+[\w'’-]+){0,3}\s*:\s*")
 _ASIDE = re.compile(r"\([^()]*\)")
@@ -27,7 +29,7 @@ def listed(sentence: str, count_end: int) -> tuple[int, int] | None:
         parts = [p for p in body.split(";") if p.strip()]
         return (len(parts), len(parts)) if len(parts) >= 2 else None
     parts = [p for p in body.split(",") if p.strip()]
-    last = re.sub(r"^\s*(?:and|or)\s", " ", parts[-1]) if parts else ""
+    last = rx(r"^\s*(?:and|or)\s").sub(" ", parts[-1]) if parts else ""
     extra = len(_AND.findall(last))
     if len(parts) + extra < 2:
         return None

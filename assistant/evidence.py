@@ -7,7 +7,6 @@ it is retrieved; that keeps answering well under the latency budget.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.records import Passage
+from corpus.patterns import rx
 from corpus.remember import remembered
 from corpus.sentences import Sentence, addressed_to_software, split_sentences
 from index.embedder import Embedder
@@ -37,7 +37,7 @@ def content_words(text: str) -> frozenset[str]:
 
     Remembered per text: every question reads the words of each sentence its passages hold (~40), and the
     same bulletin sentences come back question after question (~1 ms an answer)."""
-    words = {_stem(w) for w in re.findall(r"[a-z0-9$%]+", text.lower()) if w not in STOPWORDS and len(w) > 1}
+    words = {_stem(w) for w in rx(r"[a-z0-9$%]+").findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
     return frozenset(_ALIASES.get(w, w) for w in words)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from assistant.evidence import STOPWORDS, _stem
+from corpus.patterns import rx
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Spans of ``text`` whose words match a content word of the query (stem-insensitive)."""
-    wanted = {_stem(w) for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS and len(w) > 1}
-    return [(m.start(), m.end()) for m in re.finditer(r"\w+", text) if _stem(m.group(0).lower()) in wanted]
+    wanted = {_stem(w) for w in rx(r"\w+").findall(query.lower()) if w not in STOPWORDS and len(w) > 1}
+    return [(m.start(), m.end()) for m in rx(r"\w+").finditer(text) if _stem(m.group(0).lower()) in wanted]
 
 
 def mark(text: str, spans: list[tuple[int, int]], before: str = "**", after: str = "**") -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date as Date
 
 from corpus.dates import find_dates
+from corpus.patterns import rx
 from index.facts import Arrangement
 from index.facts.events import CORRECTS, ERRONEOUS, STATUS_TEXT, Event, current, standing, status
 from index.facts.numbers import norm_parts
@@ -68,7 +69,7 @@ def roles_asked(question: str, default: str | None) -> list[str]:
     ordered = sorted(found)
     specific = [(i, r) for i, r in ordered if r not in ("in_force", "sign")]
     if specific:  # "when was it ratified": the step named, not the signing; "…and when does the new one start": both
-        two_part = re.search(r"\band when\b|\bnew one\b", question, re.I)
+        two_part = rx(r"\band when\b|\bnew one\b", re.I).search(question)
         ordered = sorted(specific + ([(i, r) for i, r in ordered if r == "in_force"] if two_part else []))
     roles = [r for _, r in ordered]
     return roles or ([default] if default else [])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.settings import Settings
+from corpus.patterns import rx
 from corpus.sentences import split_sentences
 
 PROMPT = """You rewrite answers about customs arrangements into fluent, plain English.
@@ -89,7 +90,7 @@ def _sentences_with_marks(text: str) -> list[str]:
     out: list[str] = []
     for s in split_sentences(text):
         body = s.text
-        lead = re.match(r"(?:\[\d+\]\s*)+", body)
+        lead = rx(r"(?:\[\d+\]\s*)+").match(body)
         if lead and out:
             out[-1] += " " + lead.group(0).strip()
             body = body[lead.end():]
@@ -102,7 +103,7 @@ def citation_flags(text: str, valid: set[int]) -> list[str]:
     """Sentences with no [n] marker, and markers that name no citation."""
     flags = []
     for sentence in _sentences_with_marks(text):
-        if not re.search(r"[^\W\d]", re.sub(r"\[\d+\]", "", sentence)):
+        if not rx(r"[^\W\d]").search(rx(r"\[\d+\]").sub("", sentence)):
             continue
         marks = {int(x) for x in _MARK.findall(sentence)}
         if not marks:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from corpus.partners import find_mentions, fuzzy
+from corpus.patterns import rx
 from corpus.regions import regions_named
 
 KINDS = ("eligibility", "benefits", "date", "figure", "procedure", "list", "search", "definition", "out_of_scope",
@@ -127,16 +128,16 @@ def _temporal(q: str) -> bool:
     m = _DATE.search(q)
     if not m:
         return False
-    return not (m.group(0).lower() == "when" and _CONJUNCTION_WHEN.search(q) and not re.search(r"\bwhen\b", q[:8], re.I))
+    return not (m.group(0).lower() == "when" and _CONJUNCTION_WHEN.search(q) and not rx(r"\bwhen\b", re.I).search(q[:8]))
 
 
 def classify(question: str) -> tuple[str, str | None]:
     """(kind, date_field) from the wording alone."""
     q = question
     date_field = None
-    if re.match(r"\s*(which|what)\s+(?:of [\w' ]+ )?(partners|countries|economies|regions|administrations)\b", q, re.I):
+    if rx(r"\s*(which|what)\s+(?:of [\w' ]+ )?(partners|countries|economies|regions|administrations)\b", re.I).match(q):
         return "list", None
-    if re.match(r"\s*(?:list|name)\b|\s*(?:which|what)\s+(?:[\w-]+\s+){0,3}(?:arrangements|agreements|mras)\b", q, re.I):
+    if rx(r"\s*(?:list|name)\b|\s*(?:which|what)\s+(?:[\w-]+\s+){0,3}(?:arrangements|agreements|mras)\b", re.I).match(q):
         return "list", None
     if _temporal(q):
         date_field = "in_force" if _IN_FORCE.search(q) else "announced" if _ANNOUNCED.search(q) and not _SIGNED.search(q) else "signed"
@@ -144,7 +145,7 @@ def classify(question: str) -> tuple[str, str | None]:
         return "out_of_scope", None
     if _WHICH_BULLETINS.search(q) and not date_field:  # "which bulletins give …" asks for bulletins, not a figure
         return "search", None
-    if re.search(r"\b(?:which|what) number\b", q, re.I) and _HAND_OVER.search(q):
+    if rx(r"\b(?:which|what) number\b", re.I).search(q) and _HAND_OVER.search(q):
         return "procedure", None  # "what number must an exporter give its importer": a code
     procedure = _PROCEDURE.search(q)
     if procedure and not _FIGURE.search(q) and not (date_field and _APPLICATION_ONLY.fullmatch(procedure.group(0))):
@@ -156,7 +157,7 @@ def classify(question: str) -> tuple[str, str | None]:
         return "eligibility", date_field
     if date_field:
         return "date", date_field
-    if _FIGURE.search(q) and not re.search(r"\b(lower|inspection|audit) rate\b", q, re.I):
+    if _FIGURE.search(q) and not rx(r"\b(lower|inspection|audit) rate\b", re.I).search(q):
         return "figure", None
     if _LIST.search(q):
         return "list", None
@@ -171,9 +172,9 @@ def classify(question: str) -> tuple[str, str | None]:
 
 def _period(question: str, today: date) -> tuple[int | None, date | None, date | None]:
     year = since = until = None
-    if re.search(r"\bthis year\b", question, re.I):
+    if rx(r"\bthis year\b", re.I).search(question):
         year = today.year
-    elif re.search(r"\blast year\b", question, re.I):
+    elif rx(r"\blast year\b", re.I).search(question):
         year = today.year - 1
     m = _YEAR.search(question)
     if m:
@@ -217,10 +218,10 @@ def understand(question: str, previous: Intent | None = None, today: date | None
     partners = partners_in(question)
     kind, date_field = classify(question)
     year, since, until = _period(question, today)
-    mine = bool(re.search(r"\b(my|our|we|i am|i'm)\b", question, re.I))
+    mine = bool(rx(r"\b(my|our|we|i am|i'm)\b", re.I).search(question))
     query = question if kind == "search" else retrieval_query(question)
     regions = regions_named(question)
-    if regions and kind == "general" and re.match(r"\s*(?:which|what)\b", question, re.I):
+    if regions and kind == "general" and rx(r"\s*(?:which|what)\b", re.I).match(question):
         kind = "list"  # "which Central Asian country has …": the arrangements of that region
     intent = Intent(question, query, kind, partners, date_field, year, since, until, False, mine, regions)
     if previous is None or not is_followup(question, partners):
@@ -241,7 +242,7 @@ def _resolve(intent: Intent, previous: Intent) -> Intent:
     if intent.partners and elided and previous.partners:
         # "and for Serbia?" after "…China and Macao…": Serbia takes the place of the last-named partner.
         old = previous.partners[-1]
-        context = re.sub(re.escape(old), intent.partners[0], context, flags=re.I)
+        context = rx(re.escape(old), re.I).sub(intent.partners[0], context)
         partners = tuple(p for p in previous.partners[:-1] if p not in intent.partners) + intent.partners
     query = f"{intent.question} {' '.join(p for p in partners if p.lower() not in intent.question.lower())} {context if elided else ''}"
     return replace(intent, query=" ".join(query.split()), kind=kind, partners=partners, date_field=date_field,

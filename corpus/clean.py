@@ -18,6 +18,8 @@ from bs4 import (
     Tag,
 )
 
+from corpus.patterns import rx
+
 
 class DecodeError(ValueError):
     """The bytes are not text we can read."""
@@ -241,7 +243,7 @@ def plain_tables(text: str) -> str:
     while i < len(lines):
         line = lines[i]
         if _RULE_LINE.match(line) and out and out[-1].strip():
-            spans = [(m.start(), m.end()) for m in re.finditer(r"-{2,}", line)]
+            spans = [(m.start(), m.end()) for m in rx(r"-{2,}").finditer(line)]
             bounds = [(s, spans[k + 1][0] if k + 1 < len(spans) else None) for k, (s, _) in enumerate(spans)]
 
             def cells(row: str, bounds: list[tuple[int, int | None]] = bounds) -> str:

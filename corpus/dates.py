@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 
+from corpus.patterns import rx
 from corpus.records import PartialDate
 from corpus.rules import DATE_LABELS, MONTHS, ORDINAL_DAYS, RELATIVE_DAYS, WEEKDAYS
 
@@ -71,7 +72,7 @@ def _day_value(token: str | None) -> int | None:
     low = token.lower()
     if low in ORDINAL_DAYS:
         return ORDINAL_DAYS[low]
-    digits = re.sub(r"\D", "", low)
+    digits = rx(r"\D").sub("", low)
     return int(digits) if digits else None
 
 
@@ -172,7 +173,7 @@ def _footer(text: str, tail_chars: int = 400) -> list[PartialDate]:
     """A date standing alone on one of the last lines (a signature block: "General Administration … ⏎ 10 January 2025")."""
     start = max(0, len(text) - tail_chars)
     out = []
-    for m in re.finditer(r"(?m)^[^\n]{0,60}$", text[start:]):
+    for m in rx(r"(?m)^[^\n]{0,60}$").finditer(text[start:]):
         line = m.group(0)
         for d in find_dates(line):
             if d.year and len(line.strip()) <= len(d.text) + 40:
@@ -208,7 +209,7 @@ def _dateline_like(text: str, d: PartialDate) -> bool:
     if len(line.strip(" *_#|")) <= len(d.text) + 60:
         return True
     prefix = text[line_start:d.start]
-    return bool(re.fullmatch(r"[\W_]*(?:[A-Z][\w.' -]{0,40},\s*)?", prefix)) and bool(
+    return bool(rx(r"[\W_]*(?:[A-Z][\w.' -]{0,40},\s*)?").fullmatch(prefix)) and bool(
         _AFTER_DATELINE.match(text[d.end:line_end if line_end >= 0 else len(text)]))
 
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from corpus.partners import find_mentions
+from corpus.patterns import rx
 
 # Administrations named in full, and the economy each speaks for.
 _ISSUERS = [
@@ -55,7 +56,7 @@ def _administrations(text: str) -> list[tuple[int, str, str | None]]:
     """(position, name, economy) of every administration the text names, known names and generic ones alike."""
     found: list[tuple[int, str, str | None]] = []
     for pattern, home in _ISSUERS:
-        for m in re.finditer(pattern, text):
+        for m in rx(pattern).finditer(text):
             found.append((m.start(), m.group(0), home))
     for m in [*_GENERIC_ISSUER.finditer(text), *_FOREIGN_ISSUER.finditer(text), *_NAMED_CUSTOMS.finditer(text),
               *_POSSESSIVE_CUSTOMS.finditer(text), *_OF_CUSTOMS.finditer(text)]:
@@ -87,15 +88,14 @@ def issuing_body(text: str, site: str | None = None, head_chars: int = 600) -> t
     for chunk in ([site] if site else []) + [text[:head_chars], text]:
         # Mastheads in capitals ("CUSTOMS ADMINISTRATION OF NORWAY") are read title-cased, same length and spans;
         # acronyms ("GACC") are read as written.
-        cased = re.sub(r"\b[A-Z]{2,}\b", _read_capitals, chunk)
+        cased = rx(r"\b[A-Z]{2,}\b").sub(_read_capitals, chunk)
         found = sorted({*_administrations(chunk), *_administrations(cased)}, key=lambda t: (t[0], t[2] is None))
         if found:
             pos, name, home = found[0]
             name = chunk[pos:pos + len(name)]  # as the page writes it (the cased copy has the same spans)
             if home is None:  # "Customs and Excise Department, Hong Kong SAR": the economy follows the name
                 tail = chunk[pos + len(name):pos + len(name) + 60]
-                lead = re.match(r"[\s,*_]*(?:(?:the\s+)?(?:Republic|Kingdom|State|Sultanate|Emirate)\s+of\s+(?:the\s+)?)?",
-                                tail)
+                lead = rx(r"[\s,*_]*(?:(?:the\s+)?(?:Republic|Kingdom|State|Sultanate|Emirate)\s+of\s+(?:the\s+)?)?").match(tail)
                 after = find_mentions(tail)
                 home = after[0].name if after and lead and after[0].start <= max(4, lead.end()) else None
             return name, home
@@ -113,14 +113,14 @@ def strip_dateline(line: str) -> str:
     if not dates or not _DATELINE.match(line[: dates[0].start]):
         return line
     rest = line[dates[0].end:]
-    rest = re.sub(r"^\s*\([^)]{0,60}\)", "", rest)
+    rest = rx(r"^\s*\([^)]{0,60}\)").sub("", rest)
     rest = rest.lstrip(" ,:;.—–-")
     return rest if len(rest) > 20 else line
 
 
 def _masthead_only(line: str) -> bool:
     """A line that is nothing but an administration's name (a letterhead)."""
-    cased = re.sub(r"\b[A-Z]{2,}\b", _read_capitals, line)
+    cased = rx(r"\b[A-Z]{2,}\b").sub(_read_capitals, line)
     found = _administrations(cased)
     return bool(found) and len(found[0][1]) >= 0.8 * len(line.strip(" *_#|"))
 
@@ -161,7 +161,7 @@ def partners(text: str, home: str | None, title: str | None = None) -> tuple[tup
     for m in find_mentions(first_line):
         if m.name != home:
             score[m.name] = score.get(m.name, 0.0) + 3.0
-    for sentence in re.split(r"(?<=[.!?;。])\s+|\n", text):
+    for sentence in rx(r"(?<=[.!?;。])\s+|\n").split(text):
         if not _SIGNING.search(sentence):
             continue
         names = [m.name for m in find_mentions(sentence) if m.name != home]

@@ -7,7 +7,6 @@ the whole keyword index.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.patterns import rx
 from corpus.records import Bulletin, PartialDate
 from index.records import Chunk
 
@@ -150,7 +150,7 @@ class ThreadConnections:
 
 def partner_key(name: str) -> str:
     """Metadata key for a partner filter: Chroma metadata holds scalars, so one flag per economy."""
-    return "p_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return "p_" + rx(r"[^a-z0-9]+").sub("_", name.lower()).strip("_")
 
 
 class Catalog:
@@ -362,7 +362,7 @@ class Catalog:
         ``where`` restricts the bulletins inside the query (joined on its source), so the top ``limit``
         are taken after filtering, without listing the allowed bulletins first.
         """
-        terms = [t for t in re.findall(r"\w+", query.lower()) if len(t) > 1]
+        terms = [t for t in rx(r"\w+").findall(query.lower()) if len(t) > 1]
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))

@@ -23,6 +23,7 @@ import pandas as pd
 from assistant.feedback import to_jsonl
 from assistant.service import MAX_QUESTION_CHARS, parse_day
 from assistant.transcript import kept, saved_turn, to_markdown
+from corpus.patterns import rx
 from ui import page, render
 from ui.net import check_port
 from ui.server import run as run_server
@@ -743,7 +744,7 @@ element.addEventListener('keydown', open);
 
 def _specs(text: str | None) -> list[str]:
     """Threshold boxes as ``METRIC=VALUE`` items (separated by spaces, commas or new lines)."""
-    return [t for t in re.split(r"[\s,;]+", clean_text(text)) if t]
+    return [t for t in rx(r"[\s,;]+").split(clean_text(text)) if t]
 
 
 # Gradio re-summarises its last 10,000 events in a pandas DataFrame after every event, for a monitoring page

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from corpus.patterns import rx
+
 # verdict from the checker -> (css key, label shown to users, symbol)
 VERDICTS: dict[str, tuple[str, str, str]] = {
     "supported": ("supported", "verified", "✓"),
@@ -248,7 +250,7 @@ def annotate(text: str, claims: Sequence[Mapping[str, Any]] = ()) -> str:
         if not needle:
             continue
         key, _, symbol = verdict_info(claim.get("verdict"))
-        for m in re.finditer(re.escape(needle), text):
+        for m in rx(re.escape(needle)).finditer(text):
             s, e = m.start(), m.end()
             if any(s < e2 and s2 < e for s2, e2, _, _ in spans):
                 continue

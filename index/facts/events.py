@@ -19,6 +19,7 @@ from typing import Any
 
 from corpus import Bulletin, find_mentions, split_sentences
 from corpus.clean import CELL_SEP
+from corpus.patterns import rx
 from corpus.records import PartialDate
 from index.facts.numbers import date_norm, find_quantities, norm_parts
 from index.facts.records import Fact
@@ -166,7 +167,7 @@ def _from_sentences(bulletin: Bulletin, facts: Sequence[Fact], subject: tuple[st
         i = bisect_left(starts, f.sent_end)  # the sentence after this one, found in log time
         nxt = sentences[i] if i < len(sentences) else None
         if _ERROR_CUE.search(f.quote[max(0, lo - 80):hi + 80]) or (
-                nxt is not None and _ERROR_CUE.search(nxt.text[:60]) and re.match(r"\s*(?:That|This|The) date", nxt.text)):
+                nxt is not None and _ERROR_CUE.search(nxt.text[:60]) and rx(r"\s*(?:That|This|The) date").match(nxt.text)):
             role = ERRONEOUS
         out.append(_event(bulletin, sides, role, d, f.start, f.end, f.sent_start, f.sent_end,
                           note=f.event if role == ERRONEOUS else ""))
@@ -182,7 +183,7 @@ def _from_tables(bulletin: Bulletin, subject: tuple[str, str] | None) -> list[Ev
     """Rows of a table of arrangements: the header cell names each date's role, a status cell its own."""
     text = bulletin.text
     out: list[Event] = []
-    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+    lines = [(m.start(), m.group(0)) for m in rx(r"[^\n]+").finditer(text)]
     header: list[str] | None = None
     partner: str | None = None
     for start, line in lines:
@@ -211,7 +212,7 @@ def _from_tables(bulletin: Bulletin, subject: tuple[str, str] | None) -> list[Ev
             head_role = event_of(f"{head} on X", len(head) + 4, len(head) + 5) if head else None
             found = [q for q in find_quantities(cell, bulletin.date) if q.kind == "date" and q.date is not None]
             for q in found:
-                role = event_of(cell, q.start, q.end) if re.search(r"[A-Za-z]{4}", cell.replace(q.text, "")) else None
+                role = event_of(cell, q.start, q.end) if rx(r"[A-Za-z]{4}").search(cell.replace(q.text, "")) else None
                 role = role if role in LIFECYCLE else head_role if head_role in LIFECYCLE else None
                 if role is None or q.date is None:
                     continue

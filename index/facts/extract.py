@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from corpus import Bulletin, Sentence, find_mentions, split_sentences
 from corpus.clean import CELL_SEP
+from corpus.patterns import rx
 from corpus.sentences import addressed_to_software
 from index.facts.events import Event, current, extract_events, status, subject_sides
 from index.facts.numbers import Quantity, date_norm, find_quantities
@@ -89,14 +90,13 @@ def sentence_period(text: str, sentence: Sentence, found: Sequence[Quantity],
             continue
         prev = inside[i - 1] if i else None
         after_value = prev is not None and prev.kind not in ("year", "date") and q.start - prev.end <= 40
-        leading = q.start - sentence.start <= 40 and re.fullmatch(r"\s*(?:in|during|for|throughout)\s*",
-                                                                 text[sentence.start:q.start], re.I)
+        leading = q.start - sentence.start <= 40 and rx(r"\s*(?:in|during|for|throughout)\s*", re.I).fullmatch(text[sentence.start:q.start])
         if after_value or leading:
             return q.norm, {q.start}
-    if year and re.search(r"\b(?:this|the current) year\b|\b(?:months|quarters?|half|weeks) of the year\b|"
-                          r"\byear[- ]to[- ]date\b", sentence.text, re.I):
+    if year and rx(r"\b(?:this|the current) year\b|\b(?:months|quarters?|half|weeks) of the year\b|"
+                          r"\byear[- ]to[- ]date\b", re.I).search(sentence.text):
         return str(year), set()
-    if year and re.search(r"\blast year\b", sentence.text, re.I):
+    if year and rx(r"\blast year\b", re.I).search(sentence.text):
         return str(year - 1), set()
     return None, set()
 
@@ -182,7 +182,7 @@ class _SentenceReading:
     def of(cls, text: str, sent: Sentence, inside: Sequence[Quantity], year: int | None,
            defined: dict[str, str], home: str | None) -> _SentenceReading:
         period, years = sentence_period(text, sent, inside, year)
-        used = [long for short, long in defined.items() if re.search(rf"\b{re.escape(short)}\b", sent.text)]
+        used = [long for short, long in defined.items() if rx(rf"\b{re.escape(short)}\b").search(sent.text)]
         return cls(addressed_to_software(sent.text), period, frozenset(years),
                    frozenset(key_terms(" ".join(used))) if used else frozenset(),
                    tuple(m.name for m in find_mentions(sent.text) if m.name != home), tuple(q.start for q in inside))
@@ -203,7 +203,7 @@ def _replaced(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 60):start]
     if _REPLACED_BEFORE.search(before):
         return True
-    return bool(re.search(r"\bfrom\s+$", before, re.I)) and bool(_FROM_TO.match(text[end:end + 40]))
+    return bool(rx(r"\bfrom\s+$", re.I).search(before)) and bool(_FROM_TO.match(text[end:end + 40]))
 
 
 def _row_subject(row: str, pos: int, fallback: Subject) -> Subject:
@@ -224,7 +224,7 @@ _BASE_YEAR = re.compile(r"\b(?:" + "|".join(NOT_A_PERIOD) + r")\s+(?:the\s+)?(?:
 
 def _label(row: str, pos: int) -> str:
     cells = row.split(CELL_SEP.strip())
-    return next((c.strip() for c in cells if c.strip() and not re.fullmatch(r"[\d\s.,%$()+-]+", c.strip())
+    return next((c.strip() for c in cells if c.strip() and not rx(r"[\d\s.,%$()+-]+").fullmatch(c.strip())
                  and row.find(c) + len(c) <= pos), "")
 
 
@@ -232,7 +232,7 @@ def _row_period(row: str, pos: int) -> str | None:
     """The year a table row's label gives its figure ("Exports to the partner, 2024 | …"), unless it is a base or
     a count's day ("compared with 2023", "end of 2024")."""
     label = _label(row, pos)
-    years = [m for m in re.finditer(r"\b(?:19|20)\d\d\b", label) if not _BASE_YEAR.search(label[:m.start()])]
+    years = [m for m in rx(r"\b(?:19|20)\d\d\b").finditer(label) if not _BASE_YEAR.search(label[:m.start()])]
     return years[0].group(0) if len(years) == 1 else None
 
 
@@ -262,7 +262,7 @@ _INLINE = re.compile(r"\b(?:will |shall |also )?(?:receive|enjoy|get|be granted|
 
 
 def _is_measure(text: str) -> bool:
-    return bool(_MEASURE_WORD.search(text)) and len(text) <= 200 and not re.fullmatch(r"[\d\s.,|-]+", text)
+    return bool(_MEASURE_WORD.search(text)) and len(text) <= 200 and not rx(r"[\d\s.,|-]+").fullmatch(text)
 
 
 def _measure_column(rows: list[str], header: list[str]) -> int:
@@ -282,14 +282,14 @@ def _measure_column(rows: list[str], header: list[str]) -> int:
         hits = sum(len(_MEASURE_WORD.findall(c)) for c in cells if len(c) <= 200)
         return hits, sum(map(len, cells)) / max(1, len(cells))
     best = max(range(width), key=said)
-    named = next((k for k, h in enumerate(header) if re.search(r"measure|benefit|facilitation|treatment", h)), None)
+    named = next((k for k, h in enumerate(header) if rx(r"measure|benefit|facilitation|treatment").search(h)), None)
     return named if named is not None and said(named)[0] >= said(best)[0] else best
 
 
 def _list_blocks(bulletin: Bulletin) -> list[list[FieldSpan]]:
     """Lists a reader sees as lists: numbered or bulleted lines, and table rows, each under its intro line."""
     text = bulletin.text
-    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]*", text) if m.group(0).strip()]
+    lines = [(m.start(), m.group(0)) for m in rx(r"[^\n]*").finditer(text) if m.group(0).strip()]
     blocks: list[list[FieldSpan]] = []
     i = 0
     while i < len(lines):
@@ -321,7 +321,7 @@ def _list_blocks(bulletin: Bulletin) -> list[list[FieldSpan]]:
         header: list[str] = []
         if table:
             header = [c.strip().lower() for c in line.split(CELL_SEP.strip())]
-            if not any(re.search(r"measure|benefit|facilitation|treatment", h) for h in header):
+            if not any(rx(r"measure|benefit|facilitation|treatment").search(h) for h in header):
                 header = []
         items: list[FieldSpan] = []
         j = i + (1 if table else 0)
@@ -363,8 +363,8 @@ def _inline_lists(bulletin: Bulletin) -> list[list[FieldSpan]]:
                 continue
             items: list[FieldSpan] = []
             pos = sent.start + m.end()
-            for piece in re.split(r"(,\s*(?:and\s+|or\s+)?|;\s*(?:and\s+)?|\s+and\s+)", rest):
-                if re.fullmatch(r",\s*(?:and\s+|or\s+)?|;\s*(?:and\s+)?|\s+and\s+", piece or " x"):
+            for piece in rx(r"(,\s*(?:and\s+|or\s+)?|;\s*(?:and\s+)?|\s+and\s+)").split(rest):
+                if rx(r",\s*(?:and\s+|or\s+)?|;\s*(?:and\s+)?|\s+and\s+").fullmatch(piece or " x"):
                     pos += len(piece)
                     continue
                 stop = _ITEM_STOP.search(piece)
@@ -405,19 +405,19 @@ def _colon_measures(bulletin: Bulletin) -> list[FieldSpan]:
         end_m = _LIST_END.search(text, m.end())
         seg_end = end_m.start() if end_m else len(text)
         segment = text[m.end():seg_end]
-        splitter = r"[;\n•]" if re.search(r"[;\n]", segment) else r",|\band\b"
+        splitter = r"[;\n•]" if rx(r"[;\n]").search(segment) else r",|\band\b"
         pos = m.end()
-        for piece in re.split(f"({splitter})", segment):
+        for piece in rx(f"({splitter})").split(segment):
             start = pos
             pos += len(piece)
-            if re.fullmatch(splitter, piece):
+            if rx(splitter).fullmatch(piece):
                 continue
             stop = _ITEM_STOP.search(piece) if splitter.startswith(",") else None
             body = piece[:stop.start()] if stop else piece
-            lead = re.match(r"[\s;,•*-]*(?:(?:and|or)\s+)?", body)
+            lead = rx(r"[\s;,•*-]*(?:(?:and|or)\s+)?").match(body)
             s = start + (lead.end() if lead else 0)
             e = start + len(body.rstrip(" .;,"))
-            if e - s >= 3 and re.search(r"[A-Za-z]{3}", text[s:e]):
+            if e - s >= 3 and rx(r"[A-Za-z]{3}").search(text[s:e]):
                 out.append(_span(bulletin, text[s:e], s, e))
             if stop:
                 break

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import pycountry
 
 from corpus.dates import find_dates, weekday_dates
+from corpus.patterns import rx
 from corpus.records import PartialDate
 
 KINDS = ("count", "percent", "money", "date", "year", "ordinal", "duration")
@@ -122,7 +123,7 @@ class Quantity:
 def parse_number(token: str) -> tuple[float, float] | None:
     """(value, tolerance) of "4.36 billion", "1,200", "forty-three", "5bn"; None if not a number."""
     t = token.strip().lower()
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*([a-z]*)", t)
+    m = rx(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*([a-z]*)").fullmatch(t)
     if m:
         digits, scale_word = m.group(1).replace(",", ""), m.group(2)
         scale = _SCALE_ABBR.get(scale_word, 1.0) if scale_word else 1.0
@@ -133,7 +134,7 @@ def parse_number(token: str) -> tuple[float, float] | None:
             return None
         return float(digits) * scale, 0.5 * (10 ** -min(decimals, 12)) * scale
     total, current = 0, 0
-    words = [w for w in re.split(r"[\s-]+", t) if w and w != "and"]
+    words = [w for w in rx(r"[\s-]+").split(t) if w and w != "and"]
     if not words:
         return None
     for w in words:
@@ -154,10 +155,10 @@ def parse_number(token: str) -> tuple[float, float] | None:
 def parse_ordinal(token: str) -> int | None:
     """3 for "third", 21 for "twenty-first" or "21st"."""
     t = token.lower().strip()
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", t)
+    m = rx(r"(\d+)(?:st|nd|rd|th)").fullmatch(t)
     if m:
         return int(m.group(1))
-    parts = re.split(r"[\s-]+", t)
+    parts = rx(r"[\s-]+").split(t)
     if len(parts) == 2 and parts[0] in _TENS and parts[1] in _ORDINALS:
         return _TENS[parts[0]] + _ORDINALS[parts[1]]
     return _ORDINALS.get(t)
@@ -258,21 +259,21 @@ def find_quantities(text: str, base: PartialDate | None = None) -> list[Quantity
     for m in _DAY_ONLY_RE.finditer(text):
         s, e = m.span("num")
         if taken.free(s, e):
-            d = _resolve_day(int(re.sub(r"\D", "", m.group("num"))), base)
+            d = _resolve_day(int(rx(r"\D").sub("", m.group("num"))), base)
             d = replace(d, text=m.group("num"), start=s, end=e)
             add(Quantity(m.group("num"), s, e, "date", "date", None, date_norm(d), date=d))
     for m in _CURRENCY_RE.finditer(text):
         if not taken.free(m.start(), m.end()):
             continue
         if m.group("cur"):
-            cur = next((code for p, code in _CURRENCY_PREFIX if re.fullmatch(p, m.group("cur"), re.I)
+            cur = next((code for p, code in _CURRENCY_PREFIX if rx(p, re.I).fullmatch(m.group("cur"))
                         and (code != p or m.group("cur") == p)), None)
             if cur is None:  # an ISO code written in lower case ("eur" in running text is not EUR): not money
                 continue
             scale = m.group("scale") or m.group("sscale") or ""
             parsed = parse_number(m.group("num") + scale)
         else:
-            cur = next(code for p, code in _CURRENCY_SUFFIX if re.fullmatch(p, m.group("cur2"), re.I))
+            cur = next(code for p, code in _CURRENCY_SUFFIX if rx(p, re.I).fullmatch(m.group("cur2")))
             parsed = parse_number(m.group("num2"))
         if parsed is None:
             continue

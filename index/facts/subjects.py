@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from corpus import find_mentions
 from corpus.partners import Mention
+from corpus.patterns import rx
 from corpus.remember import remembered
 from corpus.rules import MONTHS
 from index.facts.numbers import Quantity
@@ -149,7 +150,7 @@ def _terms(text: str) -> tuple[str, ...]:
     for pattern, repl in _SYNONYMS:
         text = pattern.sub(repl, text)
     out: list[str] = []
-    for raw in re.findall(r"[a-z_][a-z_'’-]*", text.lower()):
+    for raw in rx(r"[a-z_][a-z_'’-]*").findall(text.lower()):
         word = raw.strip("-'’")
         if not word or word in _STOP or len(word) < 2:
             continue
@@ -170,7 +171,7 @@ def _w(terms: Iterable[str]) -> float:
 
 def clause(sentence: str, start: int, end: int, blank: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
     """(start, end) within ``sentence`` of the clause holding [start, end); appositives join the clause before."""
-    cuts = [0] + [m.end() for m in re.finditer(r"(?:,(?!\d{3})|[;:—–])\s*|\s-\s", sentence)] + [len(sentence) + 1]
+    cuts = [0] + [m.end() for m in rx(r"(?:,(?!\d{3})|[;:—–])\s*|\s-\s").finditer(sentence)] + [len(sentence) + 1]
     cuts = sorted(set(cuts))
     s = max(c for c in cuts if c <= start)
     e = min((c for c in cuts if c > end - 1 and c > s), default=len(sentence))
@@ -196,7 +197,7 @@ def noun_phrase_after(sentence: str, pos: int) -> tuple[int, int]:
     rest = sentence[pos:]
     if _NO_NOUN_AFTER.match(rest):
         return pos, pos
-    skip = re.match(r"-?\s*", rest)
+    skip = rx(r"-?\s*").match(rest)
     offset = pos + (skip.end() if skip else 0)
     tokens = list(_TOKEN.finditer(sentence, offset))
     end, n, depth = offset, 0, 0
@@ -250,8 +251,9 @@ def surface_of(label: str) -> str:
 
 
 def _surface(phrase: str) -> str:
-    words = re.findall(r"[A-Za-z][\w-]*", re.split(r"\s(?:in|of|for|from|along|with|under|across|between|on|by|"
-                                                  r"within|and)\s|\(", " " + phrase + " ")[0])
+    head = rx(r"\s(?:in|of|for|from|along|with|under|across|between|on|by|within|and)\s|\(").split(
+        " " + phrase + " ")[0]
+    words = rx(r"[A-Za-z][\w-]*").findall(head)
     if not words:
         return ""
     head = stem(words[-1])
@@ -298,15 +300,15 @@ def event_of(sentence: str, start: int, end: int) -> str | None:
                     dist = 0.0
             elif m.start() >= end:
                 between, dist = sentence[end:m.start()], (m.start() - end) * 1.2
-                if name == "announce" and re.fullmatch(r"\s*,\s*", between):
+                if name == "announce" and rx(r"\s*,\s*").fullmatch(between):
                     dist = 0.0  # "24 June 2024, announcing the suspension": the date of the announcement
-                elif "," in between or re.search(r"\band\b", between):  # "signed on X and took effect on Y":
+                elif "," in between or rx(r"\band\b").search(between):  # "signed on X and took effect on Y":
                     dist += 50  # a later predicate has its own date
             else:
                 continue
-            if re.search(r";|\.\s+[A-Z(]", between):
+            if rx(r";|\.\s+[A-Z(]").search(between):
                 continue  # another clause of a list of steps ("compare … by 2024; sign by 2026"): not this date's cue
-            if re.search(r"\bthat\b|\.", between):
+            if rx(r"\bthat\b|\.").search(between):
                 dist += 500
             if best is None or dist < best[0]:
                 best = (dist, name)
@@ -361,16 +363,16 @@ def describe(sentence: str, q: Quantity, offset: int = 0, event: str | None = No
         head = key_terms(phrase)
         surface = _surface(phrase)
         if not head:
-            m = re.search(r"\bnumber of\s+(.+)", sentence[c0:s], re.I)
+            m = rx(r"\bnumber of\s+(.+)", re.I).search(sentence[c0:s])
             phrase = (m.group(1) if m else sentence[c0:s]).strip(" ,.;:")
-            cut = re.search(r"\s(?:" + "|".join(sorted(_NP_STOP)) + r")\b", phrase)
+            cut = rx(r"\s(?:" + "|".join(sorted(_NP_STOP)) + r")\b").search(phrase)
             phrase = phrase[:cut.start()] if cut else phrase
             head = key_terms(phrase) or clause_terms
             # "Jordanian companies with AEO status numbered 64": the noun before the verb is what is counted
             surface = _surface(phrase) if m or cut else ""
     else:
         lo = c0
-        lead = re.match(r"\s*(?:according to [^,]*,|in \d{4},)\s*", sentence[c0:s], re.I)
+        lead = rx(r"\s*(?:according to [^,]*,|in \d{4},)\s*", re.I).match(sentence[c0:s])
         if lead:
             lo = c0 + lead.end()
         phrase = _blank(sentence[lo:c1], [(s - lo, e - lo)])
