@@ -174,9 +174,8 @@ class Assistant:
 
     def _similar(self, text: str, candidates: list[str]) -> list[float]:
         """Cosine similarity of ``text`` to each candidate, with cached sentence vectors."""
-        vectors = self.scorer.vectors([text, *candidates])
-        head = vectors[0]
-        return [sum(a * b for a, b in zip(head, v, strict=False)) for v in vectors[1:]]
+        vectors = self.scorer.matrix([text, *candidates])
+        return [float(x) for x in vectors[1:] @ vectors[0]]
 
     @property
     def llm(self) -> Any | None:

@@ -84,3 +84,24 @@ def test_start_up_stores_vectors_of_bulletins_ingested_before_they_were_kept(mak
     assert _rows(later) == expected
     assert later.sentence_vectors.unstored_sources() == []
     assert make_assistant(home=home).warm() == 0
+
+
+def test_the_scorer_keeps_rows_it_hands_out_as_one_array_and_as_lists(embedder: Any) -> None:
+    """Evidence scoring reads a question's sentences as one array (no list-of-floats conversion per answer);
+    the lists ``vectors`` gives are the same numbers, and a text is embedded once."""
+    import numpy as np
+
+    counter = CountingEmbedder(embedder)
+    scorer = SentenceScorer(counter, cache_size=3)
+    texts = ["The arrangement entered into force in May.", "AEO enterprises get priority inspection.",
+             "The arrangement entered into force in May."]
+    matrix = scorer.matrix(texts)
+    assert matrix.shape == (3, 384) and counter.texts == 2
+    assert np.array_equal(matrix, np.array(scorer.vectors(texts))) and counter.texts == 2
+    assert np.allclose(matrix[0], embedder.embed(texts[:1])[0], atol=1e-6)
+    assert scorer.matrix([]).shape[0] == 0
+    scorer.matrix(["one more", "and another"])  # the oldest is forgotten past the cache size
+    scorer.matrix(texts[1:2])
+    assert counter.texts == 4  # kept
+    scorer.matrix(texts[:1])
+    assert counter.texts == 5  # forgotten, embedded again
