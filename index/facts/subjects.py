@@ -88,6 +88,7 @@ but then after before since until signed reached accounted increased rose grew f
 ranks ranked carried achieved enjoy enjoyed entered took takes came comes stood stands totalled totaled
 numbered climbed held hold holds obtained gained received
 """)
+_NP_CUT = re.compile(r"\s(?:" + "|".join(sorted(_NP_STOP)) + r")\b")  # where a counted noun phrase ends
 _PREPS = {"in", "of", "for", "from", "along", "with", "under", "across", "between", "on", "by", "within"}
 _TOKEN = re.compile(r"[\w'’$%.-]*\w|[(),;:.!?\"“”—–]")
 
@@ -251,9 +252,9 @@ def surface_of(label: str) -> str:
 
 
 def _surface(phrase: str) -> str:
-    head = rx(r"\s(?:in|of|for|from|along|with|under|across|between|on|by|within|and)\s|\(").split(
-        " " + phrase + " ")[0]
-    words = rx(r"[A-Za-z][\w-]*").findall(head)
+    before = rx(r"\s(?:in|of|for|from|along|with|under|across|between|on|by|within|and)\s|\(").split(
+        " " + phrase + " ")[0]  # the words before the first preposition or bracket
+    words = rx(r"[A-Za-z][\w-]*").findall(before)
     if not words:
         return ""
     head = stem(words[-1])
@@ -365,7 +366,7 @@ def describe(sentence: str, q: Quantity, offset: int = 0, event: str | None = No
         if not head:
             m = rx(r"\bnumber of\s+(.+)", re.I).search(sentence[c0:s])
             phrase = (m.group(1) if m else sentence[c0:s]).strip(" ,.;:")
-            cut = rx(r"\s(?:" + "|".join(sorted(_NP_STOP)) + r")\b").search(phrase)
+            cut = _NP_CUT.search(phrase)
             phrase = phrase[:cut.start()] if cut else phrase
             head = key_terms(phrase) or clause_terms
             # "Jordanian companies with AEO status numbered 64": the noun before the verb is what is counted
