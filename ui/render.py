@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus.patterns import rx
-
 # verdict from the checker -> (css key, label shown to users, symbol)
 VERDICTS: dict[str, tuple[str, str, str]] = {
     "supported": ("supported", "verified", "✓"),
@@ -250,8 +248,10 @@ def annotate(text: str, claims: Sequence[Mapping[str, Any]] = ()) -> str:
         if not needle:
             continue
         key, _, symbol = verdict_info(claim.get("verdict"))
-        for m in rx(re.escape(needle)).finditer(text):
-            s, e = m.start(), m.end()
+        at = text.find(needle)
+        while at >= 0:  # each occurrence, left to right, none overlapping the one before
+            s, e = at, at + len(needle)
+            at = text.find(needle, e)
             if any(s < e2 and s2 < e for s2, e2, _, _ in spans):
                 continue
             spans.append((s, e, f'<span class="fig v-{key}" data-verdict="{key}" title="{esc(claim_title(claim))}">',
