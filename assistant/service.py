@@ -233,7 +233,8 @@ class Assistant:
         """EmptyIndexError, with the ingest hint, when nothing is indexed: what ask, search and every evaluation
         run (the CLI's and the app's) check first. A caller holding the generation's snapshot asks it (a
         question then makes no count of the bulletins, a scan of the table)."""
-        if (not snap.docs) if snap is not None else self.catalog.count() == 0:
+        empty = not snap.docs if snap is not None else self.catalog.count() == 0
+        if empty:
             raise EmptyIndexError(
                 f"the index at {self.settings.home} is empty: run `customs-assistant ingest corpus/bulletins` first"
             )
